@@ -1,0 +1,71 @@
+"""autodiag's Flask application: create_app() builds it from settings."""
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from app.config import load_settings
+
+
+def create_app(settings: dict[str, Any] | None = None) -> Flask:
+    """Create the application, with settings that override the environment's."""
+    instance_path = os.environ.get("AUTODIAG_INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path)
+    load_settings(app, settings or {})
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if app.testing or logging.getLogger().handlers:
+        return
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    from app.catalogue import init_catalogue
+    from app.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+    init_catalogue(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.dashboard.views import bp as dashboard_bp
+    from app.errors.handlers import register_error_handlers
+    from app.results.views import bp as results_bp
+    from app.wizard.views import bp as wizard_bp
+
+    for blueprint in (auth_bp, dashboard_bp, wizard_bp, results_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app import formatting
+
+    app.jinja_env.filters["number"] = formatting.format_number
+    app.jinja_env.filters["plain_number"] = formatting.format_plain_number
+    app.jinja_env.filters["datetime"] = formatting.format_datetime
+    app.jinja_env.filters["date"] = formatting.format_date
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,87 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from app.organisations.attributes import (
+    DEPARTEMENTS,
+    LEGAL_FORMS,
+    SECTORS,
+    SIZE_BANDS,
+    normalize_siren,
+)
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return [("", _l("Choisissez…"))] + list(labels.items())
+
+
+def _departement_choices() -> list[tuple[str, str]]:
+    return [("", _l("Choisissez…"))] + [
+        (code, f"{code} – {name}") for code, (name, _region) in DEPARTEMENTS.items()
+    ]
+
+
+class SignupForm(FlaskForm):
+    name = StringField(
+        _l("Nom de l'organisation"), validators=[DataRequired(), Length(max=200)]
+    )
+    legal_form = SelectField(
+        _l("Forme juridique"), choices=_choices(LEGAL_FORMS), validators=[DataRequired()]
+    )
+    sector = SelectField(
+        _l("Secteur d'activité"), choices=_choices(SECTORS), validators=[DataRequired()]
+    )
+    size_band = SelectField(
+        _l("Effectif salarié"), choices=_choices(SIZE_BANDS), validators=[DataRequired()]
+    )
+    departement = SelectField(
+        _l("Département du siège"),
+        choices=_departement_choices(),
+        validators=[DataRequired()],
+    )
+    siren = StringField(
+        _l("SIREN (facultatif)"),
+        description=_l("9 chiffres, par exemple 552 100 554."),
+        validators=[Optional(), Length(max=20)],
+    )
+    email = EmailField(
+        _l("Adresse électronique"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Mot de passe"),
+        description=_l("%(count)d caractères au moins.", count=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", _l("Les deux mots de passe diffèrent.")),
+        ],
+    )
+
+    def validate_siren(self, field: StringField) -> None:
+        if not field.data:
+            field.data = None
+            return
+        try:
+            field.data = normalize_siren(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse électronique"), validators=[DataRequired()])
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
+    remember = BooleanField(_l("Rester connecté sur cet appareil"))

@@ -1,0 +1,79 @@
+"""The ``autodiag`` command: Flask's commands plus autodiag's own."""
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from questionnaires import QuestionnaireError, check_files, load_questionnaire
+from scoring import parse_answers, result_to_dict, score_diagnostic
+
+
+def _create_app() -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """autodiag: self-diagnosis of ESS organisations."""
+
+
+@main.group()
+def questionnaire() -> None:
+    """Work with questionnaire files."""
+
+
+@questionnaire.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def check_command(paths: tuple[str, ...]) -> None:
+    """Validate questionnaire files and folders; exit 1 if any problem is found."""
+    problems = check_files(paths)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("All questionnaire files are valid.", err=True)
+
+
+@main.command("score")
+@click.argument("questionnaire_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("answers_path", type=click.File("r", encoding="utf-8"))
+def score_command(questionnaire_path: str, answers_path) -> None:
+    """Score ANSWERS_PATH, a JSON object {question_id: value}, and print JSON.
+
+    Special answers are the strings "not_applicable" and "dont_know".
+    """
+    try:
+        definition = load_questionnaire(Path(questionnaire_path))
+    except QuestionnaireError as error:
+        raise click.ClickException(f"invalid questionnaire:\n{error}") from None
+    try:
+        raw = json.load(answers_path, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"{answers_path.name}: invalid JSON: {error}") from None
+    if not isinstance(raw, dict):
+        raise click.ClickException(
+            f"{answers_path.name}: expected a JSON object {{question_id: value}}"
+        )
+
+    answers, errors = parse_answers(definition, raw)
+    if errors:
+        for error in errors:
+            click.echo(f"{answers_path.name}: {error}", err=True)
+        sys.exit(1)
+    result = score_diagnostic(definition, answers)
+    click.echo(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
+
+
+def register_cli(app: Flask) -> None:
+    """Add the commands that need the application and its database."""
+    from app.demo import demo_cli
+
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,45 @@
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.catalogue import catalogue
+from app.diagnostics.services import load_answers, questionnaire_of, start_diagnostic
+from app.diagnostics.progress import measure_progress
+from app.organisations.attributes import DEPARTEMENTS, LEGAL_FORMS, SECTORS, SIZE_BANDS
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("dashboard/welcome.html")
+    organisation = current_user.organisation
+    rows = []
+    for diagnostic in organisation.diagnostics:
+        questionnaire = questionnaire_of(diagnostic)
+        answers, _comments = load_answers(diagnostic, questionnaire)
+        rows.append((diagnostic, questionnaire, measure_progress(questionnaire, answers)))
+
+    return render_template(
+        "dashboard/index.html",
+        organisation=organisation,
+        rows=rows,
+        questionnaires=catalogue().current(),
+        labels={
+            "legal_form": LEGAL_FORMS,
+            "sector": SECTORS,
+            "size_band": SIZE_BANDS,
+            "departement": {code: name for code, (name, _) in DEPARTEMENTS.items()},
+        },
+    )
+
+
+@bp.post("/diagnostics")
+@login_required
+def start():
+    try:
+        questionnaire = catalogue().latest(request.form.get("questionnaire_id", ""))
+    except LookupError:
+        abort(404)
+    diagnostic = start_diagnostic(current_user.organisation, questionnaire, current_user)
+    return redirect(url_for("wizard.resume", public_id=diagnostic.public_id))

@@ -1,0 +1,162 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.diagnostics.access import own_diagnostic_or_404
+from app.diagnostics.progress import (
+    first_open_theme,
+    measure_progress,
+    missing_required,
+)
+from app.diagnostics.services import (
+    MissingRequiredAnswers,
+    load_answers,
+    questionnaire_of,
+    submit_diagnostic,
+)
+from app.wizard.forms import build_step_form, initial_data
+from app.wizard.services import outside_values, process_step
+from scoring.visibility import visible_question_ids
+
+bp = Blueprint("wizard", __name__, url_prefix="/diagnostics/<public_id>")
+
+
+@bp.route("/steps/<theme_id>", methods=["GET", "POST"])
+@login_required
+def step(public_id: str, theme_id: str):
+    diagnostic = own_diagnostic_or_404(public_id)
+    questionnaire = questionnaire_of(diagnostic)
+    theme = questionnaire.theme(theme_id) or abort(404)
+    answers, comments = load_answers(diagnostic, questionnaire)
+    form_class = build_step_form(theme.questions)
+
+    if request.method == "GET" or diagnostic.is_submitted:
+        if request.method == "POST":
+            flash(_("Ce diagnostic est soumis : ses réponses ne changent plus."), "info")
+            return redirect(url_for("results.show", public_id=public_id))
+        form = form_class(data=initial_data(theme.questions, answers, comments))
+        visible = visible_question_ids(questionnaire, answers)
+        return _render_step(diagnostic, questionnaire, theme, form, answers, visible)
+
+    form = form_class()
+    if not form.validate():
+        flash(_("La page n'a pas pu être enregistrée : vérifiez les champs signalés."), "error")
+        visible = visible_question_ids(questionnaire, answers)
+        return _render_step(diagnostic, questionnaire, theme, form, answers, visible), 422
+
+    outcome = process_step(diagnostic, questionnaire, theme, form, answers, current_user)
+    action = request.form.get("action", "next")
+    if outcome.errors:
+        flash(
+            _("Les autres réponses sont enregistrées ; corrigez les champs signalés."),
+            "error",
+        )
+        status = 422
+    elif outcome.newly_shown and action == "next":
+        flash(_("Vos réponses ouvrent de nouvelles questions sur cette page."), "info")
+        status = 200
+    else:
+        return redirect(_destination(diagnostic.public_id, questionnaire, theme, action))
+    return (
+        _render_step(
+            diagnostic, questionnaire, theme, form, outcome.answers, outcome.visible
+        ),
+        status,
+    )
+
+
+def _render_step(diagnostic, questionnaire, theme, form, answers, visible):
+    index = questionnaire.themes.index(theme)
+    form.shown.data = " ".join(q.id for q in theme.questions if q.id in visible)
+    return render_template(
+        "wizard/step.html",
+        diagnostic=diagnostic,
+        questionnaire=questionnaire,
+        theme=theme,
+        step_number=index + 1,
+        form=form,
+        visible=visible,
+        progress=measure_progress(questionnaire, answers),
+        outside_values=outside_values(theme, answers, visible),
+        read_only=diagnostic.is_submitted,
+    )
+
+
+def _destination(public_id, questionnaire, theme, action: str) -> str:
+    index = questionnaire.themes.index(theme)
+    if action == "save_and_leave":
+        flash(_("Vos réponses sont enregistrées. Reprenez quand vous voulez."), "success")
+        return url_for("dashboard.index")
+    if action.startswith("goto:") and questionnaire.theme(action[5:]) is not None:
+        target = questionnaire.theme(action[5:])
+    elif action == "previous":
+        if index == 0:
+            return url_for("dashboard.index")
+        target = questionnaire.themes[index - 1]
+    elif index + 1 < len(questionnaire.themes):
+        target = questionnaire.themes[index + 1]
+    else:
+        return url_for("wizard.review", public_id=public_id)
+    return url_for("wizard.step", public_id=public_id, theme_id=target.id)
+
+
+@bp.get("/resume")
+@login_required
+def resume(public_id: str):
+    diagnostic = own_diagnostic_or_404(public_id)
+    if diagnostic.is_submitted:
+        return redirect(url_for("results.show", public_id=public_id))
+    questionnaire = questionnaire_of(diagnostic)
+    answers, _comments = load_answers(diagnostic, questionnaire)
+
+    theme = first_open_theme(questionnaire, answers)
+    if theme is None:
+        return redirect(url_for("wizard.review", public_id=public_id))
+    return redirect(url_for("wizard.step", public_id=public_id, theme_id=theme.id))
+
+
+@bp.get("/review")
+@login_required
+def review(public_id: str):
+    diagnostic = own_diagnostic_or_404(public_id)
+    if diagnostic.is_submitted:
+        return redirect(url_for("results.show", public_id=public_id))
+    questionnaire = questionnaire_of(diagnostic)
+    answers, _comments = load_answers(diagnostic, questionnaire)
+
+    return render_template(
+        "wizard/review.html",
+        diagnostic=diagnostic,
+        questionnaire=questionnaire,
+        missing=missing_required(questionnaire, answers),
+        progress=measure_progress(questionnaire, answers),
+        theme_progress=_theme_progress(questionnaire, answers),
+    )
+
+
+def _theme_progress(questionnaire, answers):
+    visible = visible_question_ids(questionnaire, answers)
+    rows = []
+    for theme in questionnaire.themes:
+        asked = [q for q in theme.questions if q.id in visible]
+        answered = sum(q.id in answers for q in asked)
+        rows.append((theme, answered, len(asked)))
+    return rows
+
+
+@bp.post("/submit")
+@login_required
+def submit(public_id: str):
+    diagnostic = own_diagnostic_or_404(public_id)
+    questionnaire = questionnaire_of(diagnostic)
+    try:
+        submitted = submit_diagnostic(diagnostic, questionnaire, current_user)
+    except MissingRequiredAnswers:
+        flash(_("Répondez d'abord aux questions obligatoires listées."), "error")
+        return redirect(url_for("wizard.review", public_id=public_id))
+
+    if submitted:
+        flash(_("Diagnostic soumis. Voici vos résultats."), "success")
+    else:
+        flash(_("Ce diagnostic était déjà soumis."), "info")
+    return redirect(url_for("results.show", public_id=public_id))
