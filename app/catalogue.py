@@ -26,7 +26,9 @@ class Catalogue:
             ) from None
 
     def latest(self, questionnaire_id: str) -> Questionnaire:
-        versions = [q for (qid, _), q in self._by_key.items() if qid == questionnaire_id]
+        versions = [
+            q for (qid, _), q in self._by_key.items() if qid == questionnaire_id
+        ]
         if not versions:
             raise LookupError(f"questionnaire {questionnaire_id} is not installed")
         return max(versions, key=lambda q: _version_key(q.version))

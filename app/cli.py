@@ -24,7 +24,9 @@ def main() -> None:
     """autodiag: self-diagnosis of ESS organisations."""
 
 
-@main.group()
+# These commands read files only: they run without creating the app, so they
+# also work when a built-in questionnaire file is broken.
+@main.group(cls=click.Group)
 def questionnaire() -> None:
     """Work with questionnaire files."""
 
@@ -42,7 +44,7 @@ def check_command(paths: tuple[str, ...]) -> None:
     click.echo("All questionnaire files are valid.", err=True)
 
 
-@main.command("score")
+@main.command("score", with_appcontext=False)
 @click.argument("questionnaire_path", type=click.Path(exists=True, dir_okay=False))
 @click.argument("answers_path", type=click.File("r", encoding="utf-8"))
 def score_command(questionnaire_path: str, answers_path) -> None:
@@ -57,7 +59,9 @@ def score_command(questionnaire_path: str, answers_path) -> None:
     try:
         raw = json.load(answers_path, parse_float=Decimal)
     except json.JSONDecodeError as error:
-        raise click.ClickException(f"{answers_path.name}: invalid JSON: {error}") from None
+        raise click.ClickException(
+            f"{answers_path.name}: invalid JSON: {error}"
+        ) from None
     if not isinstance(raw, dict):
         raise click.ClickException(
             f"{answers_path.name}: expected a JSON object {{question_id: value}}"

@@ -54,7 +54,9 @@ demo_cli = AppGroup("demo", help="Demo data for a first look at autodiag.")
 def load_command() -> None:
     """Create the demo organisation unless it exists."""
     if load_demo():
-        click.echo(f"Demo organisation created: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
+        click.echo(
+            f"Demo organisation created: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}"
+        )
     else:
         click.echo(f"Demo organisation already present: {DEMO_EMAIL} / {DEMO_PASSWORD}")
 

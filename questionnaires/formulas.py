@@ -40,15 +40,21 @@ class Formula:
     @property
     def question_ids(self) -> list[str]:
         """Return the question ids the formula reads, in order of first use."""
-        functions = {
-            id(node.func) for node in ast.walk(self.tree) if isinstance(node, ast.Call)
-        }
-        names = [
-            node.id
-            for node in ast.walk(self.tree)
-            if isinstance(node, ast.Name) and id(node) not in functions
-        ]
+        names = list(_names_in_order(self.tree))
         return list(dict.fromkeys(names))
+
+
+def _names_in_order(node: ast.expr):
+    # Depth first, left to right, which is the order of the formula's text.
+    if isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.Call):
+        for argument in node.args:
+            yield from _names_in_order(argument)
+    else:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                yield from _names_in_order(child)
 
 
 def parse_formula(text: str) -> Formula:

@@ -24,6 +24,15 @@ PYDANTIC_MESSAGES = {
 }
 
 
+PATTERN_MESSAGES: dict[Location, str] = {
+    ("id",): (
+        "a questionnaire id uses lowercase letters, digits and hyphens, "
+        "starting with a letter"
+    ),
+    ("language",): "a language is a two-letter code such as fr",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a questionnaire file is rejected."""
@@ -96,6 +105,8 @@ def _shape_problems(name: str, document: Document, error: ValidationError) -> li
     for detail in error.errors(include_url=False):
         location = _data_location(document.data, detail["loc"])
         message = PYDANTIC_MESSAGES.get(detail["type"], detail["msg"])
+        if detail["type"] == "string_pattern_mismatch":
+            message = PATTERN_MESSAGES.get(location, message)
         message = message.removeprefix("Value error, ")
         retyped = document.describe_retyped(location)
         if retyped and detail["type"] == "string_type":

@@ -19,6 +19,11 @@ INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 NULL_TAG = "tag:yaml.org,2002:null"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+# A questionnaire of a few hundred questions has a few thousand values; far
+# more means aliases that multiply each other.
+MAX_NODES = 200_000
 
 PLAIN_DECIMAL_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 PLAIN_DECIMAL_FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
@@ -76,38 +81,73 @@ def read_yaml(text: str) -> Document:
         root = loader.get_single_node()
         if root is None:
             return Document(data=None)
-        data = loader.construct_document(root)
+        document = Document(data=None)
+        # Walk before constructing: construction copies merged (<<) keys into
+        # the mapping nodes, which would look like keys written twice.
+        _Walker(document).walk(root, ())
+        document.data = loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise YamlSyntaxError(f"invalid YAML: {error.problem}", line) from None
     finally:
         loader.dispose()
-
-    document = Document(data=data)
-    _walk(root, (), document)
     return document
 
 
-def _walk(node: yaml.Node, location: Location, document: Document) -> None:
-    document.nodes[location] = node
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
+class _Walker:
+    """Record every node's location; reject aliases that loop or explode."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.count = 0
+        self.open_nodes: set[int] = set()
+
+    def walk(self, node: yaml.Node, location: Location) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlSyntaxError(
+                f"the file expands to more than {MAX_NODES} values through aliases",
+                None,
+            )
+        if id(node) in self.open_nodes:
+            line = node.start_mark.line + 1
+            raise YamlSyntaxError("invalid YAML: an alias refers to itself", line)
+
+        self.document.nodes[location] = node
+        self.open_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            self._walk_mapping(node, location)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(item, location + (index,))
+        elif isinstance(node, yaml.ScalarNode) and node.style is None:
+            reason = _ambiguity(node)
+            if reason:
+                self.document.ambiguous.append((location, reason))
+        self.open_nodes.discard(id(node))
+
+    def _walk_mapping(self, node: yaml.MappingNode, location: Location) -> None:
+        seen: set[str] = set()
         for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
             key = key_node.value
             if key in seen:
-                document.ambiguous.append(
+                self.document.ambiguous.append(
                     (location + (key,), f"key '{key}' appears twice in this mapping")
                 )
             seen.add(key)
-            _walk(value_node, location + (key,), document)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, location + (index,), document)
-    elif isinstance(node, yaml.ScalarNode) and node.style is None:
-        reason = _ambiguity(node)
-        if reason:
-            document.ambiguous.append((location, reason))
+            if key_node.style is None and key_node.tag in TYPE_NAMES:
+                kind = TYPE_NAMES[key_node.tag]
+                self.document.ambiguous.append(
+                    (
+                        location + (key,),
+                        f"the unquoted key '{key}' is read by YAML as {kind}: "
+                        "put it in quotes",
+                    )
+                )
+            self.walk(value_node, location + (key,))
 
 
 def _ambiguity(node: yaml.ScalarNode) -> str | None:
@@ -120,7 +160,7 @@ def _ambiguity(node: yaml.ScalarNode) -> str | None:
     if node.tag == INT_TAG and not PLAIN_DECIMAL_INT.match(text):
         return (
             f"the unquoted value '{text}' is read by YAML as the number "
-            f"{yaml.safe_load(text)}: write plain digits without a leading zero, "
+            f"{yaml.safe_load(text)}: write plain decimal digits, "
             "or put it in quotes if text was meant"
         )
     if node.tag == FLOAT_TAG and not PLAIN_DECIMAL_FLOAT.match(text):

@@ -33,16 +33,22 @@ def _departement_choices() -> list[tuple[str, str]]:
 
 class SignupForm(FlaskForm):
     name = StringField(
-        _l("Nom de l'organisation"), validators=[DataRequired(), Length(max=200)]
+        _l("Nom de l'organisation"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
     )
     legal_form = SelectField(
-        _l("Forme juridique"), choices=_choices(LEGAL_FORMS), validators=[DataRequired()]
+        _l("Forme juridique"),
+        choices=_choices(LEGAL_FORMS),
+        validators=[DataRequired()],
     )
     sector = SelectField(
         _l("Secteur d'activité"), choices=_choices(SECTORS), validators=[DataRequired()]
     )
     size_band = SelectField(
-        _l("Effectif salarié"), choices=_choices(SIZE_BANDS), validators=[DataRequired()]
+        _l("Effectif salarié"),
+        choices=_choices(SIZE_BANDS),
+        validators=[DataRequired()],
     )
     departement = SelectField(
         _l("Département du siège"),
@@ -57,11 +63,13 @@ class SignupForm(FlaskForm):
     email = EmailField(
         _l("Adresse électronique"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Mot de passe"),
         description=_l("%(count)d caractères au moins.", count=MIN_PASSWORD_LENGTH),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Confirmez le mot de passe"),
@@ -69,6 +77,7 @@ class SignupForm(FlaskForm):
             DataRequired(),
             EqualTo("password", _l("Les deux mots de passe diffèrent.")),
         ],
+        render_kw={"autocomplete": "new-password"},
     )
 
     def validate_siren(self, field: StringField) -> None:
@@ -82,6 +91,14 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Adresse électronique"), validators=[DataRequired()])
-    password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
+    email = EmailField(
+        _l("Adresse électronique"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Mot de passe"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField(_l("Rester connecté sur cet appareil"))

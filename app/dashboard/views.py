@@ -2,8 +2,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.catalogue import catalogue
-from app.diagnostics.services import load_answers, questionnaire_of, start_diagnostic
 from app.diagnostics.progress import measure_progress
+from app.diagnostics.services import load_answers, questionnaire_of, start_diagnostic
 from app.organisations.attributes import DEPARTEMENTS, LEGAL_FORMS, SECTORS, SIZE_BANDS
 
 bp = Blueprint("dashboard", __name__)
@@ -18,7 +18,9 @@ def index():
     for diagnostic in organisation.diagnostics:
         questionnaire = questionnaire_of(diagnostic)
         answers, _comments = load_answers(diagnostic, questionnaire)
-        rows.append((diagnostic, questionnaire, measure_progress(questionnaire, answers)))
+        rows.append(
+            (diagnostic, questionnaire, measure_progress(questionnaire, answers))
+        )
 
     return render_template(
         "dashboard/index.html",
@@ -41,5 +43,7 @@ def start():
         questionnaire = catalogue().latest(request.form.get("questionnaire_id", ""))
     except LookupError:
         abort(404)
-    diagnostic = start_diagnostic(current_user.organisation, questionnaire, current_user)
+    diagnostic = start_diagnostic(
+        current_user.organisation, questionnaire, current_user
+    )
     return redirect(url_for("wizard.resume", public_id=diagnostic.public_id))

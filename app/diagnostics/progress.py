@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from questionnaires import Question, Questionnaire, Theme
-from scoring.answers import AnswerValue, Answers
+from scoring.answers import Answers, AnswerValue
 from scoring.visibility import visible_question_ids
 
 

@@ -40,7 +40,9 @@ def find_diagnostic(public_id: str, organisation_id: int) -> Diagnostic | None:
 
 
 def questionnaire_of(diagnostic: Diagnostic) -> Questionnaire:
-    return catalogue().get(diagnostic.questionnaire_id, diagnostic.questionnaire_version)
+    return catalogue().get(
+        diagnostic.questionnaire_id, diagnostic.questionnaire_version
+    )
 
 
 def load_answers(
@@ -102,7 +104,11 @@ def save_step(
             new_value, new_special = _stored(questionnaire, question_id, values)
         new_comment = comments.get(question_id, row.comment)
 
-        if (row.value, row.special, row.comment) == (new_value, new_special, new_comment):
+        if (row.value, row.special, row.comment) == (
+            new_value,
+            new_special,
+            new_comment,
+        ):
             continue
         if row.id is None and new_value is None and not new_special and not new_comment:
             continue

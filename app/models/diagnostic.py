@@ -19,14 +19,18 @@ class Diagnostic(Base):
     __tablename__ = "diagnostic"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(22), unique=True, default=new_public_id)
+    public_id: Mapped[str] = mapped_column(
+        String(22), unique=True, default=new_public_id
+    )
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id"), index=True
     )
     questionnaire_id: Mapped[str] = mapped_column(String(64))
     questionnaire_version: Mapped[str] = mapped_column(String(40))
     campaign: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default=DiagnosticStatus.IN_PROGRESS)
+    status: Mapped[str] = mapped_column(
+        String(20), default=DiagnosticStatus.IN_PROGRESS
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,43 +1,80 @@
 """Plotly figures of a diagnostic's results, as JSON data for the page script."""
 
+import html
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
 
+from app.formatting import format_number
+from questionnaires import Level
 from scoring import DiagnosticResult
 
+LEVEL_COLOURS = ("#d9534f", "#f0ad4e", "#5cb85c", "#1f6f5c")
+NO_LEVEL_COLOUR = "#c8d0ce"
 
-def theme_chart(result: DiagnosticResult, levels: list) -> dict[str, Any]:
-    """Return a radar chart of the theme scores, 0 to 100, with level rings."""
-    themes = [theme for theme in result.themes if theme.score is not None]
-    labels = [theme.title for theme in themes]
-    scores = [float(theme.score) for theme in themes]  # type: ignore[arg-type]
-    levels_text = [theme.level.name for theme in themes]  # type: ignore[union-attr]
 
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatterpolar(
-            r=scores + scores[:1],
-            theta=labels + labels[:1],
-            customdata=levels_text + levels_text[:1],
-            fill="toself",
-            name="Score",
-            hovertemplate="%{theta}<br>%{r:.1f} / 100 — %{customdata}<extra></extra>",
-            line={"color": "#1f6f5c"},
+def theme_chart(result: DiagnosticResult, levels: list[Level]) -> dict[str, Any]:
+    """Return a bar chart of the theme scores, 0 to 100, with the level thresholds.
+
+    Themes without a score keep their row, with an empty bar, so the chart and
+    the table beside it list the same themes in the same order.
+    """
+    themes = list(reversed(result.themes))
+    colours = {
+        level.id: _colour(index, len(levels)) for index, level in enumerate(levels)
+    }
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            x=[float(t.score) if t.score is not None else 0 for t in themes],
+            y=[_wrap(t.title) for t in themes],
+            marker={
+                "color": [
+                    colours[t.level.id] if t.level else NO_LEVEL_COLOUR for t in themes
+                ]
+            },
+            text=[
+                f"{format_number(t.score)} · {t.level.name}"
+                if t.level
+                else "pas de niveau"
+                for t in themes
+            ],
+            textposition="auto",
+            hoverinfo="y+text",
+            cliponaxis=False,
         )
     )
+    for level in levels[1:]:
+        figure.add_vline(
+            x=float(level.min_score),
+            line={"dash": "dot", "color": "#5b6b6b", "width": 1},
+            annotation={"text": level.name, "textangle": -90, "font": {"size": 11}},
+            annotation_position="top",
+        )
     figure.update_layout(
-        polar={
-            "radialaxis": {
-                "range": [0, 100],
-                "tickvals": [float(level.min_score) for level in levels[1:]],
-                "ticktext": [level.name for level in levels[1:]],
-            }
-        },
-        showlegend=False,
-        margin={"l": 70, "r": 70, "t": 30, "b": 30},
-        separators=", ",
         template="none",
-        font={"family": "system-ui, sans-serif", "size": 13},
+        xaxis={
+            "range": [0, 100],
+            "title": {"text": "Score sur 100"},
+            "fixedrange": True,
+        },
+        yaxis={"automargin": True, "fixedrange": True},
+        margin={"l": 10, "r": 20, "t": 90, "b": 50},
+        height=120 + 62 * len(themes),
+        separators=", ",
+        font={"family": "system-ui, sans-serif", "size": 12, "color": "#1d2a2a"},
+        showlegend=False,
     )
     return figure.to_plotly_json()
+
+
+def _wrap(title: str, width: int = 24) -> str:
+    # Plotly reads tick labels as a subset of HTML: escape, then break lines.
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(title, width))
+
+
+def _colour(index: int, count: int) -> str:
+    # Spread the palette over the levels so the top level is always the darkest.
+    position = round(index * (len(LEVEL_COLOURS) - 1) / max(count - 1, 1))
+    return LEVEL_COLOURS[position]

@@ -52,7 +52,10 @@ def allowed_specials(question: Question) -> list[Special]:
 
 
 def _inline_specials(question: Question) -> list[tuple[str, Any]]:
-    return [(special.value, SPECIAL_LABELS[special]) for special in allowed_specials(question)]
+    return [
+        (special.value, SPECIAL_LABELS[special])
+        for special in allowed_specials(question)
+    ]
 
 
 def _radio(question: Question, choices: list[tuple[str, Any]]) -> Field:
@@ -145,7 +148,10 @@ def _read_number(question: Question, field: Field) -> AnswerValue | None:
         number = parse_french_number(text)
     except ValueError:
         raise ValidationError(
-            _("« %(text)s » n'est pas un nombre : écrivez par exemple 1 200,5.", text=text)
+            _(
+                "« %(text)s » n'est pas un nombre : écrivez par exemple 1 200,5.",
+                text=text,
+            )
         ) from None
 
     if question.type is QuestionType.INTEGER and number != number.to_integral_value():
@@ -164,16 +170,22 @@ def _check_bounds(question: Question, number: Decimal) -> None:
                 high=format_plain_number(high),
             )
         elif low is not None:
-            message = _("Saisissez un nombre supérieur ou égal à %(low)s.", low=format_plain_number(low))
+            message = _(
+                "Saisissez un nombre supérieur ou égal à %(low)s.",
+                low=format_plain_number(low),
+            )
         else:
-            message = _("Saisissez un nombre inférieur ou égal à %(high)s.", high=format_plain_number(high))
+            message = _(
+                "Saisissez un nombre inférieur ou égal à %(high)s.",
+                high=format_plain_number(high),
+            )
         raise ValidationError(message)
 
 
-
-
 def _build_text(question: Question) -> Field:
-    field_class = TextAreaField if question.type is QuestionType.LONG_TEXT else StringField
+    field_class = (
+        TextAreaField if question.type is QuestionType.LONG_TEXT else StringField
+    )
     return field_class(
         question.label,
         description=question.help or "",

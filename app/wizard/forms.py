@@ -35,7 +35,10 @@ def special_name(question: Question) -> str:
 
 
 def has_special_boxes(question: Question) -> bool:
-    return bool(allowed_specials(question)) and not field_kind(question).has_inline_specials
+    return (
+        bool(allowed_specials(question))
+        and not field_kind(question).has_inline_specials
+    )
 
 
 def build_step_form(questions: list[Question]) -> type[StepForm]:
@@ -86,9 +89,13 @@ def _read_special(form: StepForm, question: Question) -> Special | None:
     if not has_special_boxes(question):
         return None
     allowed = {special.value for special in allowed_specials(question)}
-    ticked = [value for value in form[special_name(question)].data or [] if value in allowed]
+    ticked = [
+        value for value in form[special_name(question)].data or [] if value in allowed
+    ]
     if len(ticked) > 1:
-        raise ValidationError(_("Cochez « Non applicable » ou « Je ne sais pas », pas les deux."))
+        raise ValidationError(
+            _("Cochez « Non applicable » ou « Je ne sais pas », pas les deux.")
+        )
     return Special(ticked[0]) if ticked else None
 
 

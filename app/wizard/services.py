@@ -86,7 +86,9 @@ def outside_values(
     for question in theme.questions:
         if question.condition is not None:
             needed |= referenced_ids(question.condition) - own
-    return {qid: _json_value(answers.get(qid) if qid in visible else None) for qid in needed}
+    return {
+        qid: _json_value(answers.get(qid) if qid in visible else None) for qid in needed
+    }
 
 
 def _json_value(value: AnswerValue | None) -> Any:

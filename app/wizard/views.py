@@ -32,7 +32,9 @@ def step(public_id: str, theme_id: str):
 
     if request.method == "GET" or diagnostic.is_submitted:
         if request.method == "POST":
-            flash(_("Ce diagnostic est soumis : ses réponses ne changent plus."), "info")
+            flash(
+                _("Ce diagnostic est soumis : ses réponses ne changent plus."), "info"
+            )
             return redirect(url_for("results.show", public_id=public_id))
         form = form_class(data=initial_data(theme.questions, answers, comments))
         visible = visible_question_ids(questionnaire, answers)
@@ -40,11 +42,18 @@ def step(public_id: str, theme_id: str):
 
     form = form_class()
     if not form.validate():
-        flash(_("La page n'a pas pu être enregistrée : vérifiez les champs signalés."), "error")
+        flash(
+            _("La page n'a pas pu être enregistrée : vérifiez les champs signalés."),
+            "error",
+        )
         visible = visible_question_ids(questionnaire, answers)
-        return _render_step(diagnostic, questionnaire, theme, form, answers, visible), 422
+        return _render_step(
+            diagnostic, questionnaire, theme, form, answers, visible
+        ), 422
 
-    outcome = process_step(diagnostic, questionnaire, theme, form, answers, current_user)
+    outcome = process_step(
+        diagnostic, questionnaire, theme, form, answers, current_user
+    )
     action = request.form.get("action", "next")
     if outcome.errors:
         flash(
@@ -56,7 +65,9 @@ def step(public_id: str, theme_id: str):
         flash(_("Vos réponses ouvrent de nouvelles questions sur cette page."), "info")
         status = 200
     else:
-        return redirect(_destination(diagnostic.public_id, questionnaire, theme, action))
+        return redirect(
+            _destination(diagnostic.public_id, questionnaire, theme, action)
+        )
     return (
         _render_step(
             diagnostic, questionnaire, theme, form, outcome.answers, outcome.visible
@@ -85,7 +96,9 @@ def _render_step(diagnostic, questionnaire, theme, form, answers, visible):
 def _destination(public_id, questionnaire, theme, action: str) -> str:
     index = questionnaire.themes.index(theme)
     if action == "save_and_leave":
-        flash(_("Vos réponses sont enregistrées. Reprenez quand vous voulez."), "success")
+        flash(
+            _("Vos réponses sont enregistrées. Reprenez quand vous voulez."), "success"
+        )
         return url_for("dashboard.index")
     if action.startswith("goto:") and questionnaire.theme(action[5:]) is not None:
         target = questionnaire.theme(action[5:])
