@@ -33,7 +33,7 @@ class CheckboxListField(SelectMultipleField):
 
 @dataclass(frozen=True)
 class FieldKind:
-    """How one question type is shown and read back."""
+    """Field builder and reader of one question type."""
 
     build: Callable[[Question], Field]
     read: Callable[[Question, Field], AnswerValue | None]

@@ -82,6 +82,7 @@ def read_answers(
             ).read(question, field)
         except ValidationError as error:
             errors[question.id] = [str(error)]
+            field.errors = list(field.errors) + [str(error)]
     return values, errors
 
 

@@ -14,11 +14,17 @@ from app.diagnostics.services import (
     questionnaire_of,
     submit_diagnostic,
 )
-from app.wizard.forms import build_step_form, initial_data
+from app.wizard.forms import build_step_form, comment_name, initial_data
 from app.wizard.services import outside_values, process_step
 from scoring.visibility import visible_question_ids
 
 bp = Blueprint("wizard", __name__, url_prefix="/diagnostics/<public_id>")
+
+
+@bp.app_template_test("has_errors")
+def has_errors(question, form) -> bool:
+    """Tell whether a question's answer or comment field has errors."""
+    return bool(form[question.id].errors or form[comment_name(question)].errors)
 
 
 @bp.route("/steps/<theme_id>", methods=["GET", "POST"])
