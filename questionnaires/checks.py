@@ -130,7 +130,8 @@ def _check_questions(questionnaire: Questionnaire) -> Iterator[Issue]:
                     question.condition, earlier, later, location + ("condition",)
                 )
             yield from _check_question_type(question, location)
-            earlier[question.id] = question
+            # The first definition of a duplicated id is the one conditions see.
+            earlier.setdefault(question.id, question)
 
 
 def _check_condition(

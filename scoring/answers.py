@@ -94,6 +94,8 @@ def _integer(question: Question, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
         raise ValueError("a whole number is expected")
     number = Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"{value} is not a finite number")
     if number != number.to_integral_value():
         raise ValueError(f"{value} is not a whole number")
     _check_bounds(question, number)

@@ -79,7 +79,10 @@ def _score_theme(
     asked = [q for q in theme.questions if q.id in visible]
     counts = _count(theme, asked, answers)
     scored = [q for q in asked if q.is_scored and is_answered(answers.get(q.id))]
-    reason = _missing_score_reason(questionnaire, counts)
+    scored_not_applicable = sum(
+        q.is_scored and answers.get(q.id) is Special.NOT_APPLICABLE for q in asked
+    )
+    reason = _missing_score_reason(questionnaire, counts, scored_not_applicable)
 
     exact, score, level, recommendations = None, None, None, ()
     if reason is None:
@@ -130,7 +133,7 @@ def _is_blank(value: AnswerValue | None) -> bool:
 
 
 def _missing_score_reason(
-    questionnaire: Questionnaire, counts: ThemeCounts
+    questionnaire: Questionnaire, counts: ThemeCounts, scored_not_applicable: int
 ) -> Reason | None:
     if counts.scored_asked == 0:
         return Reason("no_scored_question", "no scored question is asked in this theme")
@@ -139,7 +142,7 @@ def _missing_score_reason(
     if counts.scored >= needed:
         return None
     params = {"scored": counts.scored, "needed": needed, "asked": counts.scored_asked}
-    if counts.scored == 0 and counts.not_applicable == counts.scored_asked:
+    if counts.scored == 0 and scored_not_applicable == counts.scored_asked:
         return Reason(
             "all_not_applicable",
             "every scored question was answered not applicable",

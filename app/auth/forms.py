@@ -1,6 +1,15 @@
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -21,14 +30,15 @@ from app.organisations.attributes import (
 MIN_PASSWORD_LENGTH = 10
 
 
-def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
-    return [("", _l("Choisissez…"))] + list(labels.items())
+def _choices(labels: Mapping[str, str]) -> list[SelectChoice]:
+    options = [SelectChoice(code, label) for code, label in labels.items()]
+    return [SelectChoice("", _l("Choisissez…"))] + options
 
 
-def _departement_choices() -> list[tuple[str, str]]:
-    return [("", _l("Choisissez…"))] + [
-        (code, f"{code} – {name}") for code, (name, _region) in DEPARTEMENTS.items()
-    ]
+def _departement_choices() -> list[SelectChoice]:
+    return _choices(
+        {code: f"{code} – {name}" for code, (name, _region) in DEPARTEMENTS.items()}
+    )
 
 
 class SignupForm(FlaskForm):

@@ -49,7 +49,7 @@ def theme_chart(result: DiagnosticResult, levels: list[Level]) -> dict[str, Any]
         figure.add_vline(
             x=float(level.min_score),
             line={"dash": "dot", "color": "#5b6b6b", "width": 1},
-            annotation={"text": level.name, "textangle": -90, "font": {"size": 11}},
+            annotation={"text": html.escape(level.name), "font": {"size": 11}},
             annotation_position="top",
         )
     figure.update_layout(

@@ -11,7 +11,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -51,17 +58,18 @@ def allowed_specials(question: Question) -> list[Special]:
     return specials
 
 
-def _inline_specials(question: Question) -> list[tuple[str, Any]]:
+def special_choices(question: Question) -> list[SelectChoice]:
+    """Return the options for the special answers a question allows."""
     return [
-        (special.value, SPECIAL_LABELS[special])
+        SelectChoice(special.value, SPECIAL_LABELS[special])
         for special in allowed_specials(question)
     ]
 
 
-def _radio(question: Question, choices: list[tuple[str, Any]]) -> Field:
+def _radio(question: Question, choices: list[SelectChoice]) -> Field:
     return RadioField(
         question.label,
-        choices=choices + _inline_specials(question),
+        choices=choices + special_choices(question),
         validate_choice=False,
         description=question.help or "",
     )
@@ -79,7 +87,9 @@ def _read_radio(question: Question, field: Field, convert: dict[str, Any]) -> An
 
 
 def _build_single(question: Question) -> Field:
-    return _radio(question, [(c.id, c.label) for c in question.choices or ()])
+    return _radio(
+        question, [SelectChoice(c.id, c.label) for c in question.choices or ()]
+    )
 
 
 def _read_single(question: Question, field: Field) -> AnswerValue | None:
@@ -87,7 +97,9 @@ def _read_single(question: Question, field: Field) -> AnswerValue | None:
 
 
 def _build_yes_no(question: Question) -> Field:
-    return _radio(question, [("yes", _l("Oui")), ("no", _l("Non"))])
+    return _radio(
+        question, [SelectChoice("yes", _l("Oui")), SelectChoice("no", _l("Non"))]
+    )
 
 
 def _read_yes_no(question: Question, field: Field) -> AnswerValue | None:
@@ -99,7 +111,7 @@ def _scale_values(question: Question) -> list[int]:
 
 
 def _build_scale(question: Question) -> Field:
-    return _radio(question, [(str(v), str(v)) for v in _scale_values(question)])
+    return _radio(question, [SelectChoice(str(v)) for v in _scale_values(question)])
 
 
 def _read_scale(question: Question, field: Field) -> AnswerValue | None:
@@ -109,7 +121,7 @@ def _read_scale(question: Question, field: Field) -> AnswerValue | None:
 def _build_multiple(question: Question) -> Field:
     return CheckboxListField(
         question.label,
-        choices=[(c.id, c.label) for c in question.choices or ()],
+        choices=[SelectChoice(c.id, c.label) for c in question.choices or ()],
         validate_choice=False,
         description=question.help or "",
     )

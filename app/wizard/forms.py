@@ -8,11 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from app.formatting import format_plain_number
 from app.wizard.fields import (
-    SPECIAL_LABELS,
     CheckboxListField,
     allowed_specials,
     field_kind,
+    special_choices,
 )
 from questionnaires import Question, QuestionType
 from scoring.answers import AnswerValue, Special
@@ -59,11 +60,12 @@ def build_step_form(questions: list[Question]) -> type[StepForm]:
             ),
         )
         if has_special_boxes(question):
-            choices = [(s.value, SPECIAL_LABELS[s]) for s in allowed_specials(question)]
             setattr(
                 Form,
                 special_name(question),
-                CheckboxListField(choices=choices, validate_choice=False),
+                CheckboxListField(
+                    choices=special_choices(question), validate_choice=False
+                ),
             )
     return Form
 
@@ -129,13 +131,9 @@ def _field_value(question: Question, value: AnswerValue) -> Any:
         return value.value
     if question.type is QuestionType.YES_NO:
         return "yes" if value else "no"
-    if question.type in (QuestionType.SCALE, QuestionType.INTEGER):
+    if question.type is QuestionType.SCALE:
         return str(value)
-    if question.type is QuestionType.DECIMAL:
-        return _decimal_text(value)  # type: ignore[arg-type]
+    if question.type in (QuestionType.INTEGER, QuestionType.DECIMAL):
+        # The same French layout people type, which parse_french_number reads back.
+        return format_plain_number(value)  # type: ignore[arg-type]
     return value
-
-
-def _decimal_text(value) -> str:
-    text = format(value.normalize(), "f") if value else "0"
-    return text.replace(".", ",")
