@@ -26,7 +26,9 @@ def judge_eligibility(
     elif order[result.level.id] < order[overall_bar.id]:  # type: ignore[union-attr]
         reasons.append(_below("overall_below", "overall", result.level, overall_bar))
 
-    for theme in result.themes:
+    # A theme of weight 0 is informative only: it counts neither in the overall
+    # score nor for the label.
+    for theme in (theme for theme in result.themes if theme.weight > 0):
         if theme.level is None:
             reasons.append(
                 Reason(

@@ -10,6 +10,14 @@ from scoring.results import IndicatorResult, Reason
 from scoring.rounding import round_half_up
 
 
+STATE_WORDS = {
+    "hidden": "not asked",
+    "unanswered": "unanswered",
+    "not_applicable": "answered not applicable",
+    "dont_know": "answered don't know",
+}
+
+
 class NotComputable(Exception):
     def __init__(self, reason: Reason) -> None:
         super().__init__(reason.message)
@@ -112,7 +120,7 @@ def _input(question_id: str, answers: Answers, visible: set[str]) -> Fraction:
     raise NotComputable(
         Reason(
             "missing_answer",
-            f"question {question_id} is {state.replace('_', ' ')}",
+            f"question {question_id} is {STATE_WORDS[state]}",
             {"question": question_id, "state": state},
         )
     )

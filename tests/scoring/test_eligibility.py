@@ -104,3 +104,14 @@ def test_theme_without_level_params(judge):
 
 def test_no_rule_no_verdict(judge):
     assert judge(100, 100).eligibility is None
+
+
+@pytest.mark.parametrize("score_b", [None, 10], ids=["no-level", "below"])
+def test_weightless_theme_ignored(make_questionnaire, score, score_b):
+    themes = [percent_theme("a"), {**percent_theme("b"), "weight": 0}]
+    questionnaire = make_questionnaire(themes=themes, eligibility=RULE)
+
+    verdict = score(questionnaire, {"score_a": 80, "score_b": score_b}).eligibility
+
+    assert verdict.is_eligible is True
+    assert verdict.reasons == ()

@@ -135,8 +135,9 @@ def test_missing_input_not_computable(indicator, formula, changes, question, sta
     ("changes", "message"),
     [
         ({"n": None}, "question n is unanswered"),
-        ({"n": "not_applicable"}, "question n is not applicable"),
-        ({"contexte": False}, "question n is hidden"),
+        ({"n": "not_applicable"}, "question n is answered not applicable"),
+        ({"contexte": False}, "question n is not asked"),
+        ({"n": "dont_know"}, "question n is answered don't know"),
     ],
 )
 def test_missing_input_message(indicator, changes, message):
