@@ -40,12 +40,26 @@ def migrated_database(tmp_path_factory) -> Path:
     return database
 
 
+class IsolatedClient(FlaskClient):
+    """Test client that runs each request in its own application context.
+
+    The test itself holds an application context for database access. Without
+    a fresh one per request, ``g`` (where Flask-Login caches the user) and the
+    database session would be shared between requests, unlike in production.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(tmp_path, migrated_database, monkeypatch) -> Iterator[Flask]:
     monkeypatch.setenv("AUTODIAG_INSTANCE_PATH", str(tmp_path / "instance"))
     database = tmp_path / "autodiag.sqlite3"
     shutil.copy(migrated_database, database)
     app = create_app(_settings(database))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -99,9 +113,7 @@ def make_member(app):
 @pytest.fixture
 def login(client):
     def sign_in(member: Member, password: str = PASSWORD):
-        return client.post(
-            "/login", data={"email": member.email, "password": password}
-        )
+        return client.post("/login", data={"email": member.email, "password": password})
 
     return sign_in
 

@@ -62,7 +62,7 @@ def register_organisation(
         sector=sector,
         size_band=size_band,
         departement=departement,
-        siren=siren,
+        siren=siren or None,
     )
     user = User(email=normalize_email(email), organisation=organisation)
     user.set_password(password)

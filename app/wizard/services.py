@@ -7,7 +7,13 @@ from typing import Any
 from app.diagnostics.progress import has_answer
 from app.diagnostics.services import save_step
 from app.models import Diagnostic, User
-from app.wizard.forms import StepForm, read_answers, read_comments
+from app.wizard.forms import (
+    StepForm,
+    comment_name,
+    read_answers,
+    read_comments,
+    special_name,
+)
 from questionnaires import Questionnaire, Theme
 from questionnaires.schema import AllOf, AnyOf, Comparison, Condition, NotOf
 from scoring.answers import AnswerValue, Special
@@ -29,13 +35,24 @@ def process_step(
     form: StepForm,
     stored: dict[str, AnswerValue],
     user: User,
+    sent_names: set[str],
 ) -> StepOutcome:
     """Save every valid answer of an asked question and report the rest.
 
+    ``sent_names`` are the names of the fields the request contains.
     The server decides which questions are asked from the stored answers and
     the submitted ones, so the wizard works the same without JavaScript.
     """
-    values, errors = read_answers(form, theme.questions)
+    # A hidden question's fields are disabled, so the browser sends nothing for
+    # it and its stored answer must stay as it is. Unticked boxes send nothing
+    # either, so the page's list of shown questions tells them apart.
+    shown = set((form.shown.data or "").split())
+    on_page = [
+        question
+        for question in theme.questions
+        if question.id in shown or _field_names(question) & sent_names
+    ]
+    values, errors = read_answers(form, on_page)
     answers = dict(stored)
     for question_id, value in values.items():
         if value is None:
@@ -45,22 +62,25 @@ def process_step(
     visible = visible_question_ids(questionnaire, answers)
 
     asked = [q.id for q in theme.questions if q.id in visible]
-    comments = read_comments(form, theme.questions)
+    comments = read_comments(form, on_page)
     save_step(
         diagnostic,
         questionnaire,
         values={qid: values[qid] for qid in asked if qid in values},
-        comments={qid: comments[qid] for qid in asked},
+        comments={qid: comments[qid] for qid in asked if qid in comments},
         user=user,
     )
 
-    shown = set((form.shown.data or "").split())
     newly_shown = [
         qid for qid in asked if qid not in shown and not has_answer(answers.get(qid))
     ]
     for question_id in errors:
         answers.pop(question_id, None)
     return StepOutcome(answers, visible, errors, newly_shown)
+
+
+def _field_names(question) -> set[str]:
+    return {question.id, special_name(question), comment_name(question)}
 
 
 def referenced_ids(condition: Condition) -> set[str]:

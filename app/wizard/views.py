@@ -14,6 +14,7 @@ from app.diagnostics.services import (
     questionnaire_of,
     submit_diagnostic,
 )
+from app.extensions import csrf
 from app.wizard.forms import build_step_form, comment_name, initial_data
 from app.wizard.services import outside_values, process_step
 from scoring.visibility import visible_question_ids
@@ -27,7 +28,10 @@ def has_errors(question, form) -> bool:
     return bool(form[question.id].errors or form[comment_name(question)].errors)
 
 
+# The step form checks its own CSRF token, so that a page sent with an expired
+# token comes back with everything typed instead of a bare error page.
 @bp.route("/steps/<theme_id>", methods=["GET", "POST"])
+@csrf.exempt
 @login_required
 def step(public_id: str, theme_id: str):
     diagnostic = own_diagnostic_or_404(public_id)
@@ -58,7 +62,13 @@ def step(public_id: str, theme_id: str):
         ), 422
 
     outcome = process_step(
-        diagnostic, questionnaire, theme, form, answers, current_user
+        diagnostic,
+        questionnaire,
+        theme,
+        form,
+        answers,
+        current_user,
+        sent_names=set(request.form),
     )
     action = request.form.get("action", "next")
     if outcome.errors:

@@ -1,0 +1,89 @@
+"""Sign-in without a CSRF token, on an app that checks them as in production."""
+
+import re
+import shutil
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.models import User
+
+
+@pytest.fixture
+def app(tmp_path, migrated_database, monkeypatch, reuse_parsed_questionnaires):
+    monkeypatch.setenv("AUTODIAG_INSTANCE_PATH", str(tmp_path / "instance"))
+    database = tmp_path / "autodiag.sqlite3"
+    shutil.copy(migrated_database, database)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def page_token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_login_without_token_rejected(client, account, password):
+    data = {"email": account.email, "password": password}
+
+    response = client.post("/login", data=data)
+
+    assert response.status_code == 400
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+    db.session.rollback()
+    assert db.session.get(User, account.id).last_login_at is None
+
+
+def test_login_with_token_accepted(client, account, password):
+    token = page_token(client.get("/login").text)
+    data = {"email": account.email, "password": password, "csrf_token": token}
+
+    response = client.post("/login", data=data)
+
+    assert response.status_code == 302
+    with client.session_transaction() as session:
+        assert session["_user_id"] == str(account.id)
+
+
+def test_signup_without_token_rejected(client):
+    data = {
+        "name": "Atelier vélo",
+        "legal_form": "association",
+        "sector": "sport_loisirs",
+        "size_band": "0",
+        "departement": "35",
+        "email": "atelier@velo.example",
+        "password": "une-phrase-de-passe",
+        "confirm": "une-phrase-de-passe",
+    }
+
+    response = client.post("/signup", data=data)
+
+    assert response.status_code == 400
+    db.session.rollback()
+    assert db.session.query(User).count() == 0
+
+
+def test_logout_without_token_rejected(client, account, password):
+    token = page_token(client.get("/login").text)
+    client.post(
+        "/login",
+        data={"email": account.email, "password": password, "csrf_token": token},
+    )
+
+    response = client.post("/logout")
+
+    assert response.status_code == 400
+    with client.session_transaction() as session:
+        assert session["_user_id"] == str(account.id)
