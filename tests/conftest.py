@@ -1,7 +1,8 @@
 """Shared fixtures: an app on a real migrated SQLite database per test."""
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,11 +10,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.security import generate_password_hash
 
+from app import catalogue as catalogue_module
 from app import create_app
 from app.auth.services import register_organisation
 from app.extensions import db
 from app.models import User
+from app.models import user as user_module
+from questionnaires import Questionnaire
 
 PASSWORD = "correct-horse-battery"
 
@@ -53,17 +58,71 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+# Questionnaires parsed by earlier tests, by path and modification time.
+LOADED_QUESTIONNAIRES: dict[tuple[str, int], Questionnaire] = {}
+
+
 @pytest.fixture
-def app(tmp_path, migrated_database, monkeypatch) -> Iterator[Flask]:
+def reuse_parsed_questionnaires(monkeypatch):
+    """Parse each questionnaire file once per session instead of once per app.
+
+    Parsing the built-in file is the slowest step of create_app, which every
+    test calls. Questionnaire objects are frozen, so sharing them is safe.
+    """
+    parse = catalogue_module.load_questionnaire
+
+    def load(path):
+        key = (str(path), Path(path).stat().st_mtime_ns)
+        if key not in LOADED_QUESTIONNAIRES:
+            LOADED_QUESTIONNAIRES[key] = parse(path)
+        return LOADED_QUESTIONNAIRES[key]
+
+    monkeypatch.setattr(catalogue_module, "load_questionnaire", load)
+
+
+@pytest.fixture
+def fast_password_hashing(monkeypatch):
+    """Hash passwords with a cheap method, because scrypt is slow by design."""
+
+    def hash_quickly(password: str) -> str:
+        return generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+    monkeypatch.setattr(user_module, "generate_password_hash", hash_quickly)
+
+
+@pytest.fixture
+def make_app(
+    tmp_path, migrated_database, monkeypatch, reuse_parsed_questionnaires
+) -> Iterator[Callable[..., Flask]]:
+    """Return a factory of apps on a fresh copy of the migrated database.
+
+    Settings given to the factory override the test settings, for example
+    ``make_app(WTF_CSRF_ENABLED=True)``. The app's context stays pushed until
+    the test ends.
+    """
     monkeypatch.setenv("AUTODIAG_INSTANCE_PATH", str(tmp_path / "instance"))
-    database = tmp_path / "autodiag.sqlite3"
-    shutil.copy(migrated_database, database)
-    app = create_app(_settings(database))
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    with ExitStack() as stack:
+
+        def make(**settings) -> Flask:
+            database = tmp_path / "autodiag.sqlite3"
+            shutil.copy(migrated_database, database)
+            app = create_app(_settings(database, **settings))
+            app.test_client_class = IsolatedClient
+            stack.enter_context(app.app_context())
+            stack.callback(_close_database)
+            return app
+
+        yield make
+
+
+def _close_database() -> None:
+    db.session.remove()
+    db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, fast_password_hashing) -> Flask:
+    return make_app()
 
 
 @pytest.fixture

@@ -2,53 +2,12 @@
 
 import html
 import re
-from pathlib import Path
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from app import catalogue as catalogue_module
 from app.auth.services import register_organisation
-from app.models import user as user_module
-from questionnaires import Questionnaire
 
 PASSWORD = "mot-de-passe-solide"
-
-# Questionnaires parsed by earlier tests, by path and modification time.
-LOADED_QUESTIONNAIRES: dict[tuple[str, int], Questionnaire] = {}
-
-
-@pytest.fixture
-def reuse_parsed_questionnaires(monkeypatch):
-    """Parse each questionnaire file once per session instead of once per app.
-
-    Parsing the built-in file is the slowest step of create_app, which every
-    test calls. Questionnaire objects are frozen, so sharing them is safe.
-    """
-    parse = catalogue_module.load_questionnaire
-
-    def load(path):
-        key = (str(path), Path(path).stat().st_mtime_ns)
-        if key not in LOADED_QUESTIONNAIRES:
-            LOADED_QUESTIONNAIRES[key] = parse(path)
-        return LOADED_QUESTIONNAIRES[key]
-
-    monkeypatch.setattr(catalogue_module, "load_questionnaire", load)
-
-
-@pytest.fixture
-def fast_password_hashing(monkeypatch):
-    """Hash passwords with a cheap method, because scrypt is slow by design."""
-
-    def hash_quickly(password: str) -> str:
-        return generate_password_hash(password, method="pbkdf2:sha256:1000")
-
-    monkeypatch.setattr(user_module, "generate_password_hash", hash_quickly)
-
-
-@pytest.fixture
-def app(reuse_parsed_questionnaires, fast_password_hashing, app):
-    return app
 
 
 @pytest.fixture

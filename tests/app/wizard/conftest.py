@@ -7,75 +7,20 @@ questions they are about.
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from app import catalogue as catalogue_module
 from app.diagnostics.services import start_diagnostic
 from app.extensions import db
 from app.models import Answer, Diagnostic
-from app.models import user as user_module
-from questionnaires import Question, Questionnaire, QuestionType, Theme
+from questionnaires import Question, QuestionType, Theme
 
 # Typed into number fields when a test does not care about the value. It is at
 # least 11, so questions that depend on a headcount of 11 or more are shown.
 DEFAULT_INTEGER = "12"
 DEFAULT_DECIMAL = "12,5"
-
-
-# Questionnaires parsed by earlier tests, by path and modification time.
-LOADED_QUESTIONNAIRES: dict[tuple[str, int], Questionnaire] = {}
-
-
-@pytest.fixture
-def reuse_parsed_questionnaires(monkeypatch):
-    """Parse each questionnaire file once per session instead of once per app.
-
-    Parsing the built-in file is the slowest step of create_app, which every
-    test calls. Questionnaire objects are frozen, so sharing them is safe.
-    """
-    parse = catalogue_module.load_questionnaire
-
-    def load(path):
-        key = (str(path), Path(path).stat().st_mtime_ns)
-        if key not in LOADED_QUESTIONNAIRES:
-            LOADED_QUESTIONNAIRES[key] = parse(path)
-        return LOADED_QUESTIONNAIRES[key]
-
-    monkeypatch.setattr(catalogue_module, "load_questionnaire", load)
-
-
-@pytest.fixture
-def fast_password_hashing(monkeypatch):
-    """Hash passwords with a cheap method, because scrypt is slow by design."""
-
-    def hash_quickly(password: str) -> str:
-        return generate_password_hash(password, method="pbkdf2:sha256:1000")
-
-    monkeypatch.setattr(user_module, "generate_password_hash", hash_quickly)
-
-
-@pytest.fixture
-def app(reuse_parsed_questionnaires, fast_password_hashing, app):
-    return app
-
-
-class FreshUserClient(FlaskClient):
-    """Test client that makes Flask-Login load the user on every request.
-
-    The app fixture keeps one app context open for the whole test, so ``g``
-    outlives each request, and the user that Flask-Login caches there would
-    otherwise be handed to the next request, even from another client.
-    """
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
 
 
 class StepPage(HTMLParser):
@@ -298,14 +243,9 @@ def member(client, make_member):
 
 
 @pytest.fixture
-def client(app) -> FlaskClient:
-    return FreshUserClient(app, app.response_class, use_cookies=True)
-
-
-@pytest.fixture
 def anonymous(app) -> FlaskClient:
     """A second client, with no signed-in user."""
-    return FreshUserClient(app, app.response_class, use_cookies=True)
+    return app.test_client()
 
 
 @pytest.fixture
@@ -330,7 +270,7 @@ def wizard(new_wizard, questionnaire) -> Wizard:
 def other_wizard(app, make_member, questionnaire) -> Wizard:
     """A diagnostic of another organisation, driven by its own signed-in client."""
     other = make_member("Coopérative voisine")
-    other_client = FreshUserClient(app, app.response_class, use_cookies=True)
+    other_client = app.test_client()
     sign_in_directly(other_client, other.user_id)
     user = other.user
     diagnostic = start_diagnostic(user.organisation, questionnaire, user)

@@ -1,32 +1,15 @@
 """Posts without a CSRF token, on an app that checks them as in production."""
 
-import shutil
-
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.extensions import db
 from app.models import Diagnostic
 
 
 @pytest.fixture
-def app(tmp_path, migrated_database, monkeypatch, reuse_parsed_questionnaires):
-    monkeypatch.setenv("AUTODIAG_INSTANCE_PATH", str(tmp_path / "instance"))
-    database = tmp_path / "autodiag.sqlite3"
-    shutil.copy(migrated_database, database)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
 
 
 def count_diagnostics() -> int:
