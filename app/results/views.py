@@ -19,6 +19,8 @@ def show(public_id: str):
     diagnostic = own_diagnostic_or_404(public_id)
     questionnaire = questionnaire_of(diagnostic)
     answers, _comments = load_answers(diagnostic, questionnaire)
+    # TODO: show the result stored at submission for submitted diagnostics;
+    # recomputing it only matches while the scoring rules stay unchanged.
     result = score_diagnostic(questionnaire, answers)
 
     return render_template(
