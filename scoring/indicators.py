@@ -9,7 +9,6 @@ from scoring.answers import Answers, Special
 from scoring.results import IndicatorResult, Reason
 from scoring.rounding import round_half_up
 
-
 STATE_WORDS = {
     "hidden": "not asked",
     "unanswered": "unanswered",
@@ -84,7 +83,32 @@ def _evaluate(node: ast.expr, answers: Answers, visible: set[str]) -> Fraction:
         return values[0] - values[1]
     if name == "ratio":
         return _divide(values[0], values[1], node.args[1])
-    return 100 * _divide(values[0], values[1], node.args[1])
+    return _share(values[0], values[1], node)
+
+
+def _share(part: Fraction, whole: Fraction, node: ast.Call) -> Fraction:
+    # A part larger than its whole means two answers contradict each other,
+    # and a share of 450 % would only hide that.
+    if whole > 0 and part > whole:
+        part_text, whole_text = (ast.unparse(argument) for argument in node.args)
+        raise NotComputable(
+            Reason(
+                "part_above_whole",
+                f"{part_text} ({_plain(part)}) is larger than "
+                f"{whole_text} ({_plain(whole)})",
+                {
+                    "part": part_text,
+                    "whole": whole_text,
+                    "part_value": _plain(part),
+                    "whole_value": _plain(whole),
+                },
+            )
+        )
+    return 100 * _divide(part, whole, node.args[1])
+
+
+def _plain(value: Fraction) -> str:
+    return format(round_half_up(value, 6).normalize(), "f")
 
 
 def _binary(operator: ast.operator, left: Fraction, right: Fraction, node) -> Fraction:

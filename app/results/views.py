@@ -30,6 +30,7 @@ def show(public_id: str):
         result=result,
         chart=theme_chart(result, questionnaire.levels),
         themes_by_id={theme.id: theme for theme in questionnaire.themes},
+        question_ids={question.id for question in questionnaire.questions()},
     )
 
 

@@ -49,6 +49,17 @@ class FieldKind:
     has_inline_specials: bool = False
 
 
+def clean_text(text: str | None) -> str | None:
+    """Drop NUL characters and count a line break as one character.
+
+    Browsers send line breaks as CR LF, but count them as one character for
+    maxlength. PostgreSQL rejects NUL characters in text.
+    """
+    if text is None:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
 def allowed_specials(question: Question) -> list[Special]:
     specials = []
     if question.allow_not_applicable:
@@ -206,7 +217,7 @@ def _build_text(question: Question) -> Field:
 
 
 def _read_text(question: Question, field: Field) -> AnswerValue | None:
-    text = (field.data or "").strip()
+    text = (clean_text(field.data) or "").strip()
     limit = max_length(question)
     if limit is not None and len(text) > limit:
         raise ValidationError(

@@ -6,12 +6,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from app.formatting import format_plain_number
 from app.wizard.fields import (
+    SPECIAL_LABELS,
     CheckboxListField,
     allowed_specials,
+    clean_text,
     field_kind,
     special_choices,
 )
@@ -55,7 +57,7 @@ def build_step_form(questions: list[Question]) -> type[StepForm]:
             comment_name(question),
             TextAreaField(
                 _l("Commentaire ou justificatif (facultatif)"),
-                validators=[Length(max=MAX_COMMENT_LENGTH)],
+                filters=[clean_text],
                 render_kw={"maxlength": MAX_COMMENT_LENGTH, "rows": 2},
             ),
         )
@@ -99,14 +101,34 @@ def _read_special(form: StepForm, question: Question) -> Special | None:
         raise ValidationError(
             _("Cochez « Non applicable » ou « Je ne sais pas », pas les deux.")
         )
+    if ticked and field_kind(question).read(question, form[question.id]) is not None:
+        label = SPECIAL_LABELS[Special(ticked[0])]
+        raise ValidationError(
+            _("Videz la réponse ou décochez « %(label)s » : pas les deux.", label=label)
+        )
     return Special(ticked[0]) if ticked else None
 
 
-def read_comments(form: StepForm, questions: list[Question]) -> dict[str, str | None]:
-    return {
-        question.id: (form[comment_name(question)].data or "").strip() or None
-        for question in questions
-    }
+def read_comments(
+    form: StepForm, questions: list[Question]
+) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """Read comments; one over the maximum length goes to the errors instead."""
+    comments: dict[str, str | None] = {}
+    errors: dict[str, list[str]] = {}
+    for question in questions:
+        field = form[comment_name(question)]
+        text = (field.data or "").strip()
+        if len(text) > MAX_COMMENT_LENGTH:
+            message = _(
+                "Ce commentaire compte %(length)d caractères : %(limit)d au plus.",
+                length=len(text),
+                limit=MAX_COMMENT_LENGTH,
+            )
+            field.errors = list(field.errors) + [message]
+            errors[question.id] = [message]
+        else:
+            comments[question.id] = text or None
+    return comments, errors
 
 
 def initial_data(

@@ -62,7 +62,7 @@ def process_step(
     visible = visible_question_ids(questionnaire, answers)
 
     asked = [q.id for q in theme.questions if q.id in visible]
-    comments = read_comments(form, on_page)
+    comments, comment_errors = read_comments(form, on_page)
     save_step(
         diagnostic,
         questionnaire,
@@ -76,6 +76,8 @@ def process_step(
     ]
     for question_id in errors:
         answers.pop(question_id, None)
+    for question_id, messages in comment_errors.items():
+        errors.setdefault(question_id, []).extend(messages)
     return StepOutcome(answers, visible, errors, newly_shown)
 
 

@@ -51,9 +51,10 @@ def step(public_id: str, theme_id: str):
         return _render_step(diagnostic, questionnaire, theme, form, answers, visible)
 
     form = form_class()
+    # The only validator left on the form itself is its CSRF token.
     if not form.validate():
         flash(
-            _("La page n'a pas pu être enregistrée : vérifiez les champs signalés."),
+            _("La page a expiré. Vos saisies sont encore là : envoyez-les à nouveau."),
             "error",
         )
         visible = visible_question_ids(questionnaire, answers)

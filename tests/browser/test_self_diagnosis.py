@@ -229,7 +229,7 @@ def check_live_condition(page: Page, controlling_id: str) -> None:
 
 
 def press_next(page: Page, is_last_step: bool) -> None:
-    button = page.locator("button[name=action][value=next]")
+    button = page.locator(".wizard-actions button[name=action][value=next]")
     expected = "Enregistrer et relire" if is_last_step else "Enregistrer et continuer"
     expect(button).to_have_text(expected)
     button.click()
@@ -402,3 +402,24 @@ def test_step_without_javascript_opens_questions(pages, live_server: str, screen
     expect(page.locator("#q-gouv_parcours_benevoles")).to_be_hidden()
     expect(page.locator("#q-a_des_salaries input[value=yes]")).to_be_checked()
     screenshot(page, "no-script-new-questions")
+
+
+def test_enter_key_and_special_box(page: Page, live_server: str):
+    sign_up(page, live_server, "clavier@jardins-reze.example.org")
+    start_diagnostic(page)
+    page.goto(page.url.replace("/steps/gouvernance", "/steps/territoire"))
+
+    total = page.locator("input[name=terr_achats_total]")
+    total.fill("5 000")
+    dont_know = page.locator("#q-terr_achats_total input[value=dont_know]")
+    dont_know.check()
+    # The box replaces the answer, so the answer field is disabled.
+    expect(total).to_be_disabled()
+    dont_know.uncheck()
+    expect(total).to_be_enabled()
+
+    # Enter in a field saves the step and goes forward, not to the step list.
+    total.press("Enter")
+    expect(page).to_have_url(re.compile(r"/steps/emploi$"))
+    page.get_by_role("button", name="Précédent").click()
+    expect(page.locator("input[name=terr_achats_total]")).to_have_value("5\u202f000")

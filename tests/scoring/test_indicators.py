@@ -195,3 +195,21 @@ def test_indicators_in_theme_order(make_questionnaire, score):
     assert [item.label for item in indicators] == ["Indicateur a", "Indicateur b"]
     assert [item.unit for item in indicators] == ["kWh", "kWh"]
     assert [item.value for item in indicators] == [Decimal("4.0"), Decimal("2.5")]
+
+
+def test_share_part_above_whole(indicator):
+    result = indicator("share(a, b)", a=45, b=10)
+
+    assert result.value is None
+    assert result.reason.code == "part_above_whole"
+    assert result.reason.message == "a (45) is larger than b (10)"
+    assert result.reason.params == {
+        "part": "a",
+        "whole": "b",
+        "part_value": "45",
+        "whole_value": "10",
+    }
+
+
+def test_share_of_whole_is_hundred(indicator):
+    assert indicator("share(a, b)", a=10, b=10).value == Decimal("100.0")

@@ -120,10 +120,39 @@
       if (visible) {
         shown.push(block.dataset.question);
         values[block.dataset.question] = valueOf(block);
+        toggleAnswerInputs(block);
       }
     });
     form.elements.shown.value = shown.join(" ");
   }
+
+  // A ticked "not applicable" or "don't know" box replaces the answer, so the
+  // answer field is disabled until the box is unticked.
+  function toggleAnswerInputs(block) {
+    if (readOnly) {
+      return;
+    }
+    var ticked = specialTicked(block);
+    var inputs = block.querySelectorAll("[name='" + block.dataset.question + "']");
+    Array.prototype.forEach.call(inputs, function (input) {
+      input.disabled = ticked;
+    });
+  }
+
+  // Warn before leaving a page whose changes were not sent.
+  var changed = false;
+  form.addEventListener("input", function () {
+    changed = true;
+  });
+  form.addEventListener("submit", function () {
+    changed = false;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (changed) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 
   form.addEventListener("input", refresh);
   form.addEventListener("change", refresh);

@@ -124,7 +124,8 @@ def test_theme_without_level_gives_reason(build, open_results, without_environme
 
     article = page.theme_article("environnement")
     expected = (
-        "pas de niveau : 1 réponses comptées sur 6 questions, il en faut au moins 3."
+        "pas de niveau : réponses comptées 1 sur 6 questions notées, "
+        "il en faut au moins 3."
     )
     assert expected in article
 
@@ -207,7 +208,31 @@ def test_indicator_zero_divisor(build, open_results):
     page = open_results(build(gouv_membres_votants=0))
 
     cell = page.indicators["taux_participation_ag"]
-    assert cell == "Non calculable : division par zéro (gouv_membres_votants vaut 0)."
+    assert cell == (
+        "Non calculable : division par zéro (« Combien de membres avaient le droit "
+        "de vote à la dernière assemblée générale ordinaire ? » vaut 0)."
+    )
+
+
+def test_indicator_part_above_whole(build, open_results):
+    page = open_results(build(gouv_membres_votants=10, gouv_votants_ag=45))
+
+    cell = page.indicators["taux_participation_ag"]
+    assert cell.startswith("Non calculable : « Combien de membres ont voté")
+    assert "» (45) dépasse « Combien de membres avaient le droit" in cell
+    assert cell.endswith("» (10) : vérifiez ces deux réponses.")
+
+
+def test_partial_overall_says_so(build, open_results, without_environment):
+    page = open_results(build(submit=False, **without_environment))
+
+    assert "Calculé sur 7 thèmes sur 8" in page.text
+
+
+def test_full_overall_has_no_partial_note(build, open_results):
+    page = open_results(build())
+
+    assert "partial-overall" not in page.html
 
 
 def test_label_open_when_eligible(build, open_results):

@@ -94,6 +94,21 @@ def test_number_special_box_stored(wizard):
     assert page.value("terr_achats_total") == ""
 
 
+def test_number_and_special_box_rejected(wizard):
+    data = wizard.data(
+        "territoire",
+        terr_achats_total="5000",
+        **{"special-terr_achats_total": "dont_know"},
+    )
+
+    response = wizard.post("territoire", data)
+
+    assert response.status_code == 422
+    error = wizard.read(response).error_of("terr_achats_total")
+    assert error == "Videz la réponse ou décochez « Je ne sais pas » : pas les deux."
+    assert "terr_achats_total" not in wizard.rows()
+
+
 def test_special_counts_as_answered(wizard):
     wizard.fill("ethique", eth_sous_traitance="not_applicable")
 

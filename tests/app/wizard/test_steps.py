@@ -187,10 +187,12 @@ def test_long_comment_rejected(wizard):
     response = wizard.post("ethique", data)
 
     assert response.status_code == 422
-    assert "eth_valeurs_ecrites" not in wizard.rows()
+    row = wizard.rows()["eth_valeurs_ecrites"]
+    assert row.value == data["eth_valeurs_ecrites"]
+    assert row.comment is None
     page = wizard.read(response)
     assert page.comment_error_of("eth_valeurs_ecrites") == (
-        "Le champ ne peut pas contenir plus de 2000 caractères."
+        "Ce commentaire compte 2001 caractères : 2000 au plus."
     )
     assert 'href="#q-eth_valeurs_ecrites"' in response.text
     assert page.textareas["comment-eth_valeurs_ecrites"].strip() == "a" * 2001
@@ -203,3 +205,20 @@ def test_comment_of_2000_characters_accepted(wizard):
 
     assert response.status_code == 302
     assert wizard.rows()["eth_valeurs_ecrites"].comment == "a" * 2000
+
+
+def test_comment_line_breaks_count_once(wizard):
+    # Browsers send CR LF but count one character per line break for maxlength.
+    comment = ("a" * 399 + "\r\n") * 4 + "a" * 400
+    data = wizard.data(
+        "ethique",
+        action="save_and_leave",
+        **{"comment-eth_valeurs_ecrites": comment},
+    )
+
+    response = wizard.post("ethique", data)
+
+    assert response.status_code == 302
+    stored = wizard.rows()["eth_valeurs_ecrites"].comment
+    assert stored == comment.replace("\r\n", "\n")
+    assert len(stored) == 2000
