@@ -30,6 +30,8 @@ def configure_logging(app: Flask) -> None:
         level=app.config["LOG_LEVEL"],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Alembic lists its plugins at INFO each time the app starts.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:

@@ -26,6 +26,7 @@ from app.organisations.attributes import (
     SIZE_BANDS,
     normalize_siren,
 )
+from app.text import clean_text
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -45,6 +46,7 @@ class SignupForm(FlaskForm):
     name = StringField(
         _l("Nom de l'organisation"),
         validators=[DataRequired(), Length(max=200)],
+        filters=[clean_text],
         render_kw={"autocomplete": "organization"},
     )
     legal_form = SelectField(
@@ -68,11 +70,21 @@ class SignupForm(FlaskForm):
     siren = StringField(
         _l("SIREN (facultatif)"),
         description=_l("9 chiffres, par exemple 552 100 554."),
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional()],
     )
     email = EmailField(
         _l("Adresse électronique"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        validators=[
+            DataRequired(),
+            Email(
+                check_deliverability=False,
+                message=_l(
+                    "Adresse électronique invalide : écrivez-la sous la forme "
+                    "nom@exemple.org."
+                ),
+            ),
+            Length(max=254),
+        ],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(

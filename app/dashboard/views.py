@@ -1,9 +1,16 @@
+from datetime import datetime
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.catalogue import catalogue
 from app.diagnostics.progress import measure_progress
-from app.diagnostics.services import load_answers, questionnaire_of, start_diagnostic
+from app.diagnostics.services import (
+    CAMPAIGN_ZONE,
+    load_answers,
+    questionnaire_of,
+    start_diagnostic,
+)
 from app.organisations.attributes import DEPARTEMENTS, LEGAL_FORMS, SECTORS, SIZE_BANDS
 
 bp = Blueprint("dashboard", __name__)
@@ -22,10 +29,22 @@ def index():
             (diagnostic, questionnaire, measure_progress(questionnaire, answers))
         )
 
+    in_progress = {
+        d.questionnaire_id for d in organisation.diagnostics if not d.is_submitted
+    }
+    campaign = datetime.now(CAMPAIGN_ZONE).year
+    submitted_this_campaign = {
+        d.questionnaire_id
+        for d in organisation.diagnostics
+        if d.is_submitted and d.campaign == campaign
+    }
     return render_template(
         "dashboard/index.html",
         organisation=organisation,
         rows=rows,
+        in_progress=in_progress,
+        submitted_this_campaign=submitted_this_campaign,
+        campaign=campaign,
         questionnaires=catalogue().current(),
         labels={
             "legal_form": LEGAL_FORMS,

@@ -23,6 +23,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.formatting import format_plain_number
+from app.text import clean_text
 from app.wizard.numbers import parse_french_number
 from questionnaires import Question, QuestionType
 from scoring.answers import AnswerValue, Special, max_length
@@ -47,17 +48,6 @@ class FieldKind:
     # Whether "not applicable" and "don't know" are options of the field itself
     # rather than separate check boxes.
     has_inline_specials: bool = False
-
-
-def clean_text(text: str | None) -> str | None:
-    """Drop NUL characters and count a line break as one character.
-
-    Browsers send line breaks as CR LF, but count them as one character for
-    maxlength. PostgreSQL rejects NUL characters in text.
-    """
-    if text is None:
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
 def allowed_specials(question: Question) -> list[Special]:
@@ -170,10 +160,12 @@ def _read_number(question: Question, field: Field) -> AnswerValue | None:
     try:
         number = parse_french_number(text)
     except ValueError:
+        example = "1 200" if question.type is QuestionType.INTEGER else "1 200,5"
         raise ValidationError(
             _(
-                "« %(text)s » n'est pas un nombre : écrivez par exemple 1 200,5.",
+                "« %(text)s » n'est pas un nombre : écrivez par exemple %(example)s.",
                 text=text,
+                example=example,
             )
         ) from None
 

@@ -9,11 +9,11 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import ValidationError
 
 from app.formatting import format_plain_number
+from app.text import clean_text
 from app.wizard.fields import (
     SPECIAL_LABELS,
     CheckboxListField,
     allowed_specials,
-    clean_text,
     field_kind,
     special_choices,
 )

@@ -98,7 +98,7 @@ def sign_up(page: Page, base_url: str, email: str) -> None:
 
 
 def start_diagnostic(page: Page) -> None:
-    page.get_by_role("button", name="Commencer ou reprendre").click()
+    page.get_by_role("button", name="Commencer un nouveau diagnostic").click()
     expect(page).to_have_url(re.compile(r"/diagnostics/[^/]+/steps/gouvernance$"))
 
 

@@ -51,6 +51,12 @@ def test_signup_creates_organisation(client):
     assert "une-phrase-de-passe" not in user.password_hash
 
 
+def test_name_nul_characters_dropped(client):
+    client.post("/signup", data=dict(VALID_SIGNUP, name="La Ca\x00gette"))
+
+    assert db.session.scalar(select(Organisation)).name == "La Cagette"
+
+
 def test_two_signups_without_siren(client):
     client.post("/signup", data=VALID_SIGNUP)
     client.post("/logout")

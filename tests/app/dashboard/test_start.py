@@ -127,3 +127,14 @@ def test_dashboard_lists_diagnostic(client, member, questionnaire):
     assert f'href="/diagnostics/{diagnostic.public_id}/resume"' in response.text
     assert f'href="/diagnostics/{diagnostic.public_id}/results"' in response.text
     assert db.session.scalar(select(func.count()).select_from(Diagnostic)) == 1
+
+
+def test_start_button_names_resume(client, make_member, login):
+    login(make_member())
+
+    assert "Commencer un nouveau diagnostic" in client.get("/").text
+    client.post("/diagnostics", data={"questionnaire_id": "guide-bonnes-pratiques"})
+
+    page = client.get("/").text
+    assert "Reprendre le diagnostic en cours" in page
+    assert "Commencer un nouveau diagnostic" not in page

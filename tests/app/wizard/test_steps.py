@@ -222,3 +222,15 @@ def test_comment_line_breaks_count_once(wizard):
     stored = wizard.rows()["eth_valeurs_ecrites"].comment
     assert stored == comment.replace("\r\n", "\n")
     assert len(stored) == 2000
+
+
+def test_comment_nul_characters_dropped(wizard):
+    data = wizard.data(
+        "ethique",
+        action="save_and_leave",
+        **{"comment-eth_valeurs_ecrites": "Charte\x00 votée"},
+    )
+
+    wizard.post("ethique", data)
+
+    assert wizard.rows()["eth_valeurs_ecrites"].comment == "Charte votée"
