@@ -1,10 +1,10 @@
 """autodiag's Flask application: create_app() builds it from settings."""
 
-import logging
 import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_settings
 
@@ -15,30 +15,30 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path)
     load_settings(app, settings or {})
 
-    configure_logging(app)
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
+    register_proxy(app)
     return app
 
 
-def configure_logging(app: Flask) -> None:
-    if app.testing or logging.getLogger().handlers:
-        return
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Alembic lists its plugins at INFO each time the app starts.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+def register_logging(app: Flask) -> None:
+    from app.observability import configure_logging, init_request_logging
+
+    if not app.testing:
+        configure_logging(app)
+    init_request_logging(app)
 
 
 def register_extensions(app: Flask) -> None:
     from app.catalogue import init_catalogue
+    from app.database import init_database
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    init_database(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -50,10 +50,11 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.errors.handlers import register_error_handlers
+    from app.health.views import bp as health_bp
     from app.results.views import bp as results_bp
     from app.wizard.views import bp as wizard_bp
 
-    for blueprint in (auth_bp, dashboard_bp, wizard_bp, results_bp):
+    for blueprint in (auth_bp, dashboard_bp, wizard_bp, results_bp, health_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -71,3 +72,12 @@ def register_commands(app: Flask) -> None:
     from app.cli import register_cli
 
     register_cli(app)
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of the configured number of proxies."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )

@@ -6,9 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate.cli import db as migrate_group
 
+from app.backup import BackupError, backup_database, restore_database
+from app.extensions import db
 from questionnaires import QuestionnaireError, check_files, load_questionnaire
 from scoring import parse_answers, result_to_dict, score_diagnostic
 
@@ -76,8 +79,41 @@ def score_command(questionnaire_path: str, answers_path) -> None:
     click.echo(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Write a complete copy of the database to TARGET."""
+    if target.exists():
+        raise click.ClickException(f"{target} already exists: choose a new file name")
+    try:
+        backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database backed up to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(
+    prompt="This replaces everything in the database with the backup. Go on?"
+)
+@with_appcontext
+def restore_command(source: Path) -> None:
+    """Replace the database's content with the backup SOURCE (stop the app first)."""
+    db.engine.dispose()
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database restored from {source}.")
+
+
 def register_cli(app: Flask) -> None:
     """Add the commands that need the application and its database."""
     from app.demo import demo_cli
 
     app.cli.add_command(demo_cli)
+    # Flask-Migrate's "db" group holds the other database commands.
+    migrate_group.add_command(backup_command)
+    migrate_group.add_command(restore_command)

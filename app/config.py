@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from app.database import engine_options
 from questionnaires import BUILTIN_DIRECTORY
 
 SECRET_KEY_FILE = "secret_key"
@@ -29,12 +30,20 @@ def load_settings(app: Flask, overrides: dict[str, Any]) -> None:
         QUESTIONNAIRE_DIRS=[str(BUILTIN_DIRECTORY)]
         + ([extra_questionnaires] if extra_questionnaires else []),
         LOG_LEVEL=os.environ.get("AUTODIAG_LOG_LEVEL", "INFO"),
+        LOG_FORMAT=os.environ.get("AUTODIAG_LOG_FORMAT", "json"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-*
+        # headers are trusted; 0 trusts none.
+        PROXY_COUNT=int(os.environ.get("AUTODIAG_PROXY_COUNT", "0")),
         # The CSRF token lives as long as the session, so a wizard page left
         # open for hours can still be saved.
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         SESSION_COOKIE_HTTPONLY=True,
+        # Browsers send Secure cookies over HTTPS only: set AUTODIAG_HTTPS=1
+        # when people reach the app through HTTPS.
+        SESSION_COOKIE_SECURE=_flag("AUTODIAG_HTTPS"),
+        REMEMBER_COOKIE_SECURE=_flag("AUTODIAG_HTTPS"),
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
@@ -42,11 +51,15 @@ def load_settings(app: Flask, overrides: dict[str, Any]) -> None:
     )
     app.config.update(overrides)
 
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
-        app.config["SQLALCHEMY_DATABASE_URI"]
-    )
+    database_url = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(database_url))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = read_or_create_secret_key(instance)
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
 def normalize_database_url(url: str) -> str:
