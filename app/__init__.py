@@ -16,12 +16,19 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     load_settings(app, settings or {})
 
     register_logging(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
     register_proxy(app)
     return app
+
+
+def register_security(app: Flask) -> None:
+    from app.security import init_security_headers
+
+    init_security_headers(app)
 
 
 def register_logging(app: Flask) -> None:
