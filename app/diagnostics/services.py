@@ -18,6 +18,7 @@ from scoring.answers import AnswerValue
 
 logger = logging.getLogger(__name__)
 CAMPAIGN_ZONE = ZoneInfo("Europe/Paris")
+NO_VERSION = "none"
 
 
 class DiagnosticLocked(Exception):
@@ -37,6 +38,33 @@ def find_diagnostic(public_id: str, organisation_id: int) -> Diagnostic | None:
         Diagnostic.organisation_id == organisation_id,
     )
     return db.session.scalar(statement)
+
+
+def step_version(diagnostic: Diagnostic, theme: Theme) -> str:
+    """Return when the theme's stored answers last changed, or "none"."""
+    ids = {question.id for question in theme.questions}
+    times = [row.updated_at for row in diagnostic.answers if row.question_id in ids]
+    return max(times).isoformat() if times else NO_VERSION
+
+
+def changed_since(diagnostic: Diagnostic, theme: Theme, version: str) -> list[Answer]:
+    """Return the theme's rows saved after a step_version, oldest first.
+
+    A version that is not one step_version returns gives no rows, so a form
+    without one is never refused.
+    """
+    ids = {question.id for question in theme.questions}
+    rows = [row for row in diagnostic.answers if row.question_id in ids]
+    if version == NO_VERSION:
+        return sorted(rows, key=lambda row: row.updated_at)
+    try:
+        seen = datetime.fromisoformat(version)
+    except ValueError:
+        return []
+    if seen.tzinfo is None:
+        return []
+    changed = [row for row in rows if row.updated_at > seen]
+    return sorted(changed, key=lambda row: row.updated_at)
 
 
 def questionnaire_of(diagnostic: Diagnostic) -> Questionnaire:

@@ -66,3 +66,4 @@ class Answer(Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     diagnostic: Mapped[Diagnostic] = relationship(back_populates="answers")
+    updated_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -27,6 +27,9 @@ class StepForm(FlaskForm):
     # Ids of the questions shown when the page was built, so that the server
     # can tell which questions a person has not seen yet.
     shown = HiddenField()
+    # When the step's stored answers last changed as the page was built, so a
+    # save based on older answers (another tab, another member) is caught.
+    version = HiddenField()
 
 
 def comment_name(question: Question) -> str:

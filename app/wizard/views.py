@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.diagnostics.access import own_diagnostic_or_404
+from app.diagnostics.answers import decode
 from app.diagnostics.progress import (
     first_open_theme,
     measure_progress,
@@ -10,11 +11,14 @@ from app.diagnostics.progress import (
 )
 from app.diagnostics.services import (
     MissingRequiredAnswers,
+    changed_since,
     load_answers,
     questionnaire_of,
+    step_version,
     submit_diagnostic,
 )
 from app.extensions import csrf
+from app.wizard.display import answer_text
 from app.wizard.forms import build_step_form, comment_name, initial_data
 from app.wizard.services import outside_values, process_step
 from scoring.visibility import visible_question_ids
@@ -62,6 +66,23 @@ def step(public_id: str, theme_id: str):
             diagnostic, questionnaire, theme, form, answers, visible
         ), 422
 
+    changed = changed_since(diagnostic, theme, form.version.data or "")
+    if changed:
+        flash(
+            _(
+                "Ces réponses ont été modifiées ailleurs pendant que vous remplissiez "
+                "la page : rien n'a été enregistré. Voyez les changements ci-dessous, "
+                "puis envoyez vos réponses à nouveau si elles doivent l'emporter."
+            ),
+            "error",
+        )
+        conflicts = _describe_changes(questionnaire, changed)
+        visible = visible_question_ids(questionnaire, answers)
+        page = _render_step(
+            diagnostic, questionnaire, theme, form, answers, visible, conflicts
+        )
+        return page, 409
+
     outcome = process_step(
         diagnostic,
         questionnaire,
@@ -93,9 +114,28 @@ def step(public_id: str, theme_id: str):
     )
 
 
-def _render_step(diagnostic, questionnaire, theme, form, answers, visible):
+def _describe_changes(questionnaire, rows) -> list[dict]:
+    changes = []
+    for row in rows:
+        question = questionnaire.question(row.question_id)
+        changes.append(
+            {
+                "question": question,
+                "answer": answer_text(question, decode(question, row)),
+                "comment": row.comment,
+                "saved_at": row.updated_at,
+                "saved_by": row.updated_by.email if row.updated_by else None,
+            }
+        )
+    return changes
+
+
+def _render_step(
+    diagnostic, questionnaire, theme, form, answers, visible, conflicts=()
+):
     index = questionnaire.themes.index(theme)
     form.shown.data = " ".join(q.id for q in theme.questions if q.id in visible)
+    form.version.data = step_version(diagnostic, theme)
     return render_template(
         "wizard/step.html",
         diagnostic=diagnostic,
@@ -107,6 +147,7 @@ def _render_step(diagnostic, questionnaire, theme, form, answers, visible):
         progress=measure_progress(questionnaire, answers),
         outside_values=outside_values(theme, answers, visible),
         read_only=diagnostic.is_submitted,
+        conflicts=conflicts,
     )
 
 
