@@ -59,9 +59,11 @@ def register_blueprints(app: Flask) -> None:
     from app.errors.handlers import register_error_handlers
     from app.health.views import bp as health_bp
     from app.results.views import bp as results_bp
+    from app.teams.views import bp as teams_bp
     from app.wizard.views import bp as wizard_bp
 
-    for blueprint in (auth_bp, dashboard_bp, wizard_bp, results_bp, health_bp):
+    blueprints = (auth_bp, dashboard_bp, wizard_bp, results_bp, teams_bp, health_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -34,6 +34,13 @@ def load_settings(app: Flask, overrides: dict[str, Any]) -> None:
         # Number of reverse proxies in front of the app whose X-Forwarded-*
         # headers are trusted; 0 trusts none.
         PROXY_COUNT=int(os.environ.get("AUTODIAG_PROXY_COUNT", "0")),
+        # Invitations are mailed when an SMTP host is set, else shown to copy.
+        SMTP_HOST=os.environ.get("AUTODIAG_SMTP_HOST", ""),
+        SMTP_PORT=int(os.environ.get("AUTODIAG_SMTP_PORT", "587")),
+        SMTP_USERNAME=os.environ.get("AUTODIAG_SMTP_USERNAME", ""),
+        SMTP_PASSWORD=os.environ.get("AUTODIAG_SMTP_PASSWORD", ""),
+        SMTP_STARTTLS=not os.environ.get("AUTODIAG_SMTP_STARTTLS", "1") == "0",
+        MAIL_SENDER=os.environ.get("AUTODIAG_MAIL_SENDER", "autodiag@localhost"),
         # The CSRF token lives as long as the session, so a wizard page left
         # open for hours can still be saved.
         WTF_CSRF_TIME_LIMIT=None,

@@ -4,6 +4,7 @@ import logging
 
 from sqlalchemy import func, select
 
+from app.audit.services import record_event
 from app.extensions import db
 from app.models import Organisation, User
 from app.models.base import utcnow
@@ -67,6 +68,8 @@ def register_organisation(
     user = User(email=normalize_email(email), organisation=organisation)
     user.set_password(password)
     db.session.add_all([organisation, user])
+    db.session.flush()
+    record_event("organisation_registered", actor=user)
     db.session.commit()
 
     logger.info("organisation %s registered by user %s", organisation.id, user.id)
@@ -77,10 +80,17 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the user if the password matches, recording the sign-in."""
     user = find_user(email)
     if user is None or not user.check_password(password):
+        record_event(
+            "sign_in_failed",
+            organisation_id=user.organisation_id if user else None,
+            email=normalize_email(email),
+        )
+        db.session.commit()
         logger.info("failed sign-in")
         return None
 
     user.last_login_at = utcnow()
+    record_event("sign_in", actor=user)
     db.session.commit()
     logger.info("user %s signed in", user.id)
     return user

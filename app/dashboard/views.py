@@ -21,6 +21,8 @@ def index():
     if not current_user.is_authenticated:
         return render_template("dashboard/welcome.html")
     organisation = current_user.organisation
+    if organisation is None:
+        return render_template("dashboard/no_organisation.html")
     rows = []
     for diagnostic in organisation.diagnostics:
         questionnaire = questionnaire_of(diagnostic)
@@ -58,6 +60,8 @@ def index():
 @bp.post("/diagnostics")
 @login_required
 def start():
+    if not current_user.can_edit:
+        abort(403)
     try:
         questionnaire = catalogue().latest(request.form.get("questionnaire_id", ""))
     except LookupError:

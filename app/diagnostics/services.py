@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from app.audit.services import record_event
 from app.catalogue import catalogue
 from app.diagnostics.answers import answers_by_question, comments_by_question, encode
 from app.diagnostics.progress import missing_required
@@ -194,6 +195,13 @@ def submit_diagnostic(
         )
     )
     updated = db.session.execute(statement).rowcount
+    if updated:
+        record_event(
+            "diagnostic_submitted",
+            actor=user,
+            organisation_id=diagnostic.organisation_id,
+            target=diagnostic.public_id,
+        )
     db.session.commit()
     db.session.refresh(diagnostic)
     if updated:

@@ -1,8 +1,20 @@
 """Database models, typed with SQLAlchemy 2."""
 
+from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.diagnostic import Answer, Diagnostic, DiagnosticStatus
+from app.models.invitation import Invitation
 from app.models.organisation import Organisation
-from app.models.user import User
+from app.models.user import Role, User
 
-__all__ = ["Answer", "Base", "Diagnostic", "DiagnosticStatus", "Organisation", "User"]
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "Base",
+    "Diagnostic",
+    "DiagnosticStatus",
+    "Invitation",
+    "Organisation",
+    "Role",
+    "User",
+]

@@ -44,6 +44,8 @@ def step(public_id: str, theme_id: str):
     answers, comments = load_answers(diagnostic, questionnaire)
     form_class = build_step_form(theme.questions)
 
+    if request.method == "POST" and not current_user.can_edit:
+        abort(403)
     if request.method == "GET" or diagnostic.is_submitted:
         if request.method == "POST":
             flash(
@@ -146,7 +148,7 @@ def _render_step(
         visible=visible,
         progress=measure_progress(questionnaire, answers),
         outside_values=outside_values(theme, answers, visible),
-        read_only=diagnostic.is_submitted,
+        read_only=diagnostic.is_submitted or not current_user.can_edit,
         conflicts=conflicts,
     )
 
@@ -220,6 +222,11 @@ def _theme_progress(questionnaire, answers):
 def submit(public_id: str):
     diagnostic = own_diagnostic_or_404(public_id)
     questionnaire = questionnaire_of(diagnostic)
+    if not current_user.is_pilot:
+        flash(
+            _("Seul un pilote de l'organisation peut soumettre le diagnostic."), "error"
+        )
+        return redirect(url_for("wizard.review", public_id=public_id))
     try:
         submitted = submit_diagnostic(diagnostic, questionnaire, current_user)
     except MissingRequiredAnswers:

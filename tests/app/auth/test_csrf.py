@@ -37,7 +37,7 @@ def test_login_with_token_accepted(client, account, password):
 
     assert response.status_code == 302
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(account.id)
+        assert session["_user_id"] == account.get_id()
 
 
 def test_signup_without_token_rejected(client):
@@ -70,4 +70,4 @@ def test_logout_without_token_rejected(client, account, password):
 
     assert response.status_code == 400
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(account.id)
+        assert session["_user_id"] == account.get_id()

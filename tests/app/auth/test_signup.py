@@ -74,7 +74,7 @@ def test_signup_signs_in(client):
     dashboard = client.get("/")
 
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(db.session.scalar(select(User.id)))
+        assert session["_user_id"] == db.session.scalar(select(User)).get_id()
     assert "Épicerie solidaire La Cagette" in dashboard.text
     assert "Votre organisation est créée" in dashboard.text
     assert "Se déconnecter" in dashboard.text

@@ -65,7 +65,7 @@ def member(client, make_member):
     """A member of a fresh organisation, signed in through the session."""
     created = make_member("Les Jardins partagés")
     with client.session_transaction() as session:
-        session["_user_id"] = str(created.user_id)
+        session["_user_id"] = created.user.get_id()
         session["_fresh"] = True
     return created
 

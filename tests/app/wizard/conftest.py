@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.diagnostics.services import start_diagnostic
 from app.extensions import db
-from app.models import Answer, Diagnostic
+from app.models import Answer, Diagnostic, User
 from questionnaires import Question, QuestionType, Theme
 
 # Typed into number fields when a test does not care about the value. It is at
@@ -230,7 +230,7 @@ class Wizard:
 def sign_in_directly(client, user_id: int) -> None:
     """Sign a user in through the session, skipping the slow password check."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = db.session.get(User, user_id).get_id()
         session["_fresh"] = True
 
 
