@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.errors.handlers import register_error_handlers
@@ -62,7 +63,15 @@ def register_blueprints(app: Flask) -> None:
     from app.teams.views import bp as teams_bp
     from app.wizard.views import bp as wizard_bp
 
-    blueprints = (auth_bp, dashboard_bp, wizard_bp, results_bp, teams_bp, health_bp)
+    blueprints = (
+        auth_bp,
+        dashboard_bp,
+        wizard_bp,
+        results_bp,
+        teams_bp,
+        admin_bp,
+        health_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_migrate.cli import db as migrate_group
 
+from app.admin.services import create_platform_user
+from app.auth.services import EmailTaken
 from app.backup import BackupError, backup_database, restore_database
 from app.extensions import db
+from app.models import PlatformRole
 from questionnaires import QuestionnaireError, check_files, load_questionnaire
 from scoring import parse_answers, result_to_dict, score_diagnostic
 
@@ -109,11 +112,33 @@ def restore_command(source: Path) -> None:
     click.echo(f"Database restored from {source}.")
 
 
+user_cli = AppGroup("user", help="Platform accounts: staff, reviewers, admins.")
+
+
+@user_cli.command("create")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in PlatformRole]),
+    required=True,
+    help="What the account may do on the platform.",
+)
+@click.argument("email")
+def create_user_command(role: str, email: str) -> None:
+    """Create a platform account for EMAIL and print its first password."""
+    try:
+        user, password = create_platform_user(email, PlatformRole(role))
+    except EmailTaken:
+        raise click.ClickException(f"an account already uses {email}") from None
+    click.echo(f"Account {user.email} created with role {role}.")
+    click.echo(f"First password (give it over a safe channel): {password}")
+
+
 def register_cli(app: Flask) -> None:
     """Add the commands that need the application and its database."""
     from app.demo import demo_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(user_cli)
     # Flask-Migrate's "db" group holds the other database commands.
     migrate_group.add_command(backup_command)
     migrate_group.add_command(restore_command)

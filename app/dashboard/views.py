@@ -20,6 +20,8 @@ bp = Blueprint("dashboard", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("dashboard/welcome.html")
+    if current_user.is_admin:
+        return redirect(url_for("admin.users"))
     organisation = current_user.organisation
     if organisation is None:
         return render_template("dashboard/no_organisation.html")

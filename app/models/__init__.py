@@ -5,7 +5,7 @@ from app.models.base import Base
 from app.models.diagnostic import Answer, Diagnostic, DiagnosticStatus
 from app.models.invitation import Invitation
 from app.models.organisation import Organisation
-from app.models.user import Role, User
+from app.models.user import PlatformRole, Role, User
 
 __all__ = [
     "Answer",
@@ -15,6 +15,7 @@ __all__ = [
     "DiagnosticStatus",
     "Invitation",
     "Organisation",
+    "PlatformRole",
     "Role",
     "User",
 ]

@@ -17,6 +17,14 @@ class Role(StrEnum):
     READER = "reader"  # reads only
 
 
+class PlatformRole(StrEnum):
+    """What a person working for the platform, not for an organisation, may do."""
+
+    STAFF = "staff"  # regional chamber staff: support and statistics
+    REVIEWER = "reviewer"  # label working group
+    ADMIN = "admin"  # manages platform accounts, reads the audit trail
+
+
 class User(UserMixin, Base):
     """A person who signs in; a member of at most one organisation."""
 
@@ -42,6 +50,15 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_platform(self) -> bool:
+        """Tell whether the account belongs to the platform, not an organisation."""
+        return self.role in PlatformRole.__members__.values()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == PlatformRole.ADMIN
 
     @property
     def is_pilot(self) -> bool:
