@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from app.dashboard.views import bp as dashboard_bp
     from app.errors.handlers import register_error_handlers
     from app.health.views import bp as health_bp
+    from app.platform.views import bp as platform_bp
     from app.results.views import bp as results_bp
     from app.teams.views import bp as teams_bp
     from app.wizard.views import bp as wizard_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
         results_bp,
         teams_bp,
         admin_bp,
+        platform_bp,
         health_bp,
     )
     for blueprint in blueprints:

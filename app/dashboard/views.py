@@ -22,6 +22,8 @@ def index():
         return render_template("dashboard/welcome.html")
     if current_user.is_admin:
         return redirect(url_for("admin.users"))
+    if current_user.is_platform:
+        return redirect(url_for("platform.organisations"))
     organisation = current_user.organisation
     if organisation is None:
         return render_template("dashboard/no_organisation.html")
