@@ -88,10 +88,13 @@ def test_admin_creates_account(client, platform_login):
     assert response.status_code == 302
     page = client.get("/admin/users").text
     assert "Mot de passe provisoire" in page
+    db.session.rollback()
     created = db.session.scalar(select(User).filter_by(role="reviewer"))
     assert created.email == "relecteur@region.example"
     event = db.session.scalar(
-        select(AuditEvent).filter_by(action="platform_user_created")
+        select(AuditEvent).filter_by(
+            action="platform_user_created", target=created.public_id
+        )
     )
     assert event.actor_id == admin.id
 
