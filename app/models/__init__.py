@@ -5,6 +5,7 @@ from app.models.base import Base
 from app.models.diagnostic import Answer, Diagnostic, DiagnosticStatus
 from app.models.invitation import Invitation
 from app.models.organisation import Organisation
+from app.models.security import LoginAttempt, PasswordResetToken
 from app.models.user import PlatformRole, Role, User
 
 __all__ = [
@@ -14,7 +15,9 @@ __all__ = [
     "Diagnostic",
     "DiagnosticStatus",
     "Invitation",
+    "LoginAttempt",
     "Organisation",
+    "PasswordResetToken",
     "PlatformRole",
     "Role",
     "User",

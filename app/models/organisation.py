@@ -19,6 +19,9 @@ class Organisation(Base):
     departement: Mapped[str] = mapped_column(String(3))
     siren: Mapped[str | None] = mapped_column(String(9), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the organisation deleted its account: its name and SIREN are
+    # gone and its submitted diagnostics remain only as anonymous statistics.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     members: Mapped[list["User"]] = relationship(back_populates="organisation")  # noqa: F821
     diagnostics: Mapped[list["Diagnostic"]] = relationship(  # noqa: F821
