@@ -17,9 +17,10 @@ from app.diagnostics.services import (
     step_version,
     submit_diagnostic,
 )
-from app.extensions import csrf
+from app.extensions import csrf, login_manager
 from app.wizard.display import answer_text
 from app.wizard.forms import build_step_form, comment_name, initial_data
+from app.wizard.reauth import sign_in_again
 from app.wizard.services import outside_values, process_step
 from scoring.visibility import visible_question_ids
 
@@ -33,11 +34,19 @@ def has_errors(question, form) -> bool:
 
 
 # The step form checks its own CSRF token, so that a page sent with an expired
-# token comes back with everything typed instead of a bare error page.
+# token comes back with everything typed instead of a bare error page. For the
+# same reason, a step sent after the session ended asks to sign in again on a
+# page that carries what was typed, instead of redirecting and losing it.
 @bp.route("/steps/<theme_id>", methods=["GET", "POST"])
 @csrf.exempt
-@login_required
 def step(public_id: str, theme_id: str):
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return login_manager.unauthorized()
+        signed_in = sign_in_again()
+        if signed_in is not True:
+            return signed_in
+
     diagnostic = own_diagnostic_or_404(public_id)
     questionnaire = questionnaire_of(diagnostic)
     theme = questionnaire.theme(theme_id) or abort(404)
