@@ -13,6 +13,7 @@ request_logger = logging.getLogger("autodiag.requests")
 # An id sent by a proxy is kept only if it is short and plain, so that a client
 # cannot write arbitrary text into the logs.
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SECRET_URL_ARGUMENTS = {"token"}
 RENAMED_FIELDS = {"asctime": "time", "levelname": "level", "name": "logger"}
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
 
@@ -64,6 +65,16 @@ def _start_request() -> None:
     g.request_started = time.perf_counter()
 
 
+def _path_without_secrets() -> str:
+    # Invitation and password reset links carry their secret token in the
+    # path: the log keeps the route and drops the token.
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if name in SECRET_URL_ARGUMENTS and isinstance(value, str) and value:
+            path = path.replace(value, "[secret]")
+    return path
+
+
 def _log_request(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
     started = g.get("request_started")
@@ -77,7 +88,7 @@ def _log_request(response: Response) -> Response:
         extra={
             "method": request.method,
             "route": request.url_rule.rule if request.url_rule else None,
-            "path": request.path,
+            "path": _path_without_secrets(),
             "status": response.status_code,
             "duration_ms": round(duration, 1) if duration is not None else None,
             "user_id": user.id if is_member else None,

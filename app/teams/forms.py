@@ -42,7 +42,18 @@ class JoinForm(FlaskForm):
     password = PasswordField(
         _l("Mot de passe"),
         description=_l("%(count)d caractères au moins.", count=MIN_PASSWORD_LENGTH),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l(
+                    "Choisissez un mot de passe de %(low)d à %(high)d caractères.",
+                    low=MIN_PASSWORD_LENGTH,
+                    high=200,
+                ),
+            ),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

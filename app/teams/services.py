@@ -122,7 +122,7 @@ def accept_invitation(
         user = User(email=normalize_email(email or ""))
         user.set_password(password or "")
         db.session.add(user)
-    elif user.organisation_id is not None:
+    elif user.organisation_id is not None or user.is_platform:
         raise AlreadyMember(user.id)
 
     user.organisation_id = invitation.organisation_id

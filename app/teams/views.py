@@ -9,6 +9,7 @@ from app.auth.services import EmailTaken
 from app.extensions import db
 from app.mail import mail_is_configured, send_mail
 from app.models import Invitation, Role, User
+from app.models.base import utcnow
 from app.teams import services
 from app.teams.forms import ROLE_LABELS, ConfirmForm, InviteForm, JoinForm, RoleForm
 
@@ -61,15 +62,19 @@ def invite():
             flash(" ".join(errors), "error")
         return redirect(url_for("teams.index"))
 
-    email = form.email.data or None
-    _invitation, token = services.create_invitation(
-        current_user, Role(form.role.data), email
+    invitation, token = services.create_invitation(
+        current_user, Role(form.role.data), form.email.data or None
     )
     link = url_for("teams.accept", token=token, _external=True)
-    if email and mail_is_configured() and _mail_invitation(email, link):
-        flash(_("Invitation envoyée à %(email)s.", email=email), "success")
-    else:
-        flash(link, "invitation")
+    email = invitation.email
+    if email and mail_is_configured():
+        if _mail_invitation(email, link):
+            flash(_("Invitation envoyée à %(email)s.", email=email), "success")
+            return redirect(url_for("teams.index"))
+        flash(
+            _("L'envoi du message a échoué : transmettez vous-même le lien."), "error"
+        )
+    flash(link, "invitation")
     return redirect(url_for("teams.index"))
 
 
@@ -92,6 +97,9 @@ def revoke(public_id: str):
         Invitation.organisation_id == current_user.organisation_id,
     )
     invitation = db.session.scalar(statement) or abort(404)
+    if not invitation.is_open(utcnow()):
+        flash(_("Cette invitation n'est plus en attente : rien à annuler."), "info")
+        return redirect(url_for("teams.index"))
     services.revoke_invitation(invitation, current_user)
     flash(_("Invitation annulée : son lien ne fonctionne plus."), "success")
     return redirect(url_for("teams.index"))
@@ -104,6 +112,8 @@ def change_role(public_id: str):
     form = RoleForm()
     if not form.validate():
         abort(400)
+    if member.role == form.role.data:
+        return redirect(url_for("teams.index"))
     try:
         services.change_role(member, Role(form.role.data), current_user)
     except services.LastPilot:
@@ -169,7 +179,13 @@ def accept(token: str):
                 _("Un compte utilise déjà cette adresse : connectez-vous d'abord.")
             )
         except services.AlreadyMember:
-            flash(_("Votre compte appartient déjà à une organisation."), "error")
+            flash(
+                _(
+                    "Votre compte appartient déjà à une organisation ou à l'équipe "
+                    "de la plateforme : il ne peut pas rejoindre celle-ci."
+                ),
+                "error",
+            )
         except services.InvitationUnusable:
             return render_template("teams/invitation_unusable.html"), 404
         else:
@@ -186,7 +202,10 @@ def accept(token: str):
 
 def _join(token: str, form) -> User:
     if current_user.is_authenticated:
-        return services.accept_invitation(token, user=current_user)
+        # The service stores the user on the invitation: pass the real object,
+        # not Flask-Login's proxy.
+        user = current_user._get_current_object()
+        return services.accept_invitation(token, user=user)
     return services.accept_invitation(
         token, email=form.email.data, password=form.password.data
     )
