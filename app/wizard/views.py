@@ -231,6 +231,8 @@ def _theme_progress(questionnaire, answers):
 def submit(public_id: str):
     diagnostic = own_diagnostic_or_404(public_id)
     questionnaire = questionnaire_of(diagnostic)
+    if not current_user.can_edit:
+        abort(403)
     if not current_user.is_pilot:
         flash(
             _("Seul un pilote de l'organisation peut soumettre le diagnostic."), "error"

@@ -100,8 +100,7 @@ def test_reader_cannot_start_diagnostic(reader_client, questionnaire):
 def test_reader_cannot_submit(reader_client, completed, page_text):
     response = reader_client.post(f"/diagnostics/{completed}/submit")
 
-    assert response.status_code == 302
-    assert response.location == f"/diagnostics/{completed}/review"
+    assert response.status_code == 403
     assert stored_diagnostic(completed).status == DiagnosticStatus.IN_PROGRESS
 
 
