@@ -54,24 +54,28 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.errors.handlers import register_error_handlers
     from app.health.views import bp as health_bp
     from app.platform.views import bp as platform_bp
+    from app.privacy.views import bp as privacy_bp
     from app.results.views import bp as results_bp
     from app.teams.views import bp as teams_bp
     from app.wizard.views import bp as wizard_bp
 
     blueprints = (
         auth_bp,
+        accounts_bp,
         dashboard_bp,
         wizard_bp,
         results_bp,
         teams_bp,
         admin_bp,
         platform_bp,
+        privacy_bp,
         health_bp,
     )
     for blueprint in blueprints:

@@ -6,12 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_migrate.cli import db as migrate_group
 
 from app.admin.services import create_platform_user
-from app.auth.services import EmailTaken
+from app.auth.resets import create_reset_link_token
+from app.auth.services import EmailTaken, find_user
 from app.backup import BackupError, backup_database, restore_database
 from app.extensions import db
 from app.models import PlatformRole
@@ -131,6 +132,43 @@ def create_user_command(role: str, email: str) -> None:
         raise click.ClickException(f"an account already uses {email}") from None
     click.echo(f"Account {user.email} created with role {role}.")
     click.echo(f"First password (give it over a safe channel): {password}")
+
+
+@user_cli.command("reset-password")
+@click.option(
+    "--base-url",
+    help="Address of the site, such as https://autodiag.example.org, put in "
+    "front of the link. Default: SERVER_NAME if set, else the link is printed "
+    "as a path.",
+)
+@click.argument("email")
+def reset_password_command(base_url: str | None, email: str) -> None:
+    """Print a one-time link, valid 1 hour, to set EMAIL's account password."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account uses {email}")
+    token = create_reset_link_token(user)
+
+    link = _reset_link(token, base_url)
+    click.echo(f"Password reset link for {user.email}, valid 1 hour, usable once:")
+    click.echo(link)
+    click.echo("Give it over a safe channel: whoever opens it can set the password.")
+
+
+def _reset_link(token: str, base_url: str | None) -> str:
+    """Build the reset page's URL, outside any request."""
+    if base_url:
+        with current_app.test_request_context(base_url=base_url):
+            return url_for("auth.reset_password", token=token, _external=True)
+    if current_app.config.get("SERVER_NAME"):
+        return url_for("auth.reset_password", token=token, _external=True)
+    click.echo(
+        "SERVER_NAME is not set: put the site's address in front of this path, "
+        "or pass --base-url.",
+        err=True,
+    )
+    with current_app.test_request_context():
+        return url_for("auth.reset_password", token=token)
 
 
 def register_cli(app: Flask) -> None:

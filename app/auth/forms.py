@@ -19,6 +19,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.auth.passwords import MIN_PASSWORD_LENGTH, PasswordRules
+from app.models import User
 from app.organisations.attributes import (
     DEPARTEMENTS,
     LEGAL_FORMS,
@@ -28,7 +30,18 @@ from app.organisations.attributes import (
 )
 from app.text import clean_text
 
-MIN_PASSWORD_LENGTH = 10
+EMAIL_INVALID = _l(
+    "Adresse électronique invalide : écrivez-la sous la forme nom@exemple.org."
+)
+PASSWORD_HINT = _l(
+    "%(count)d caractères au moins. Une phrase de quelques mots est facile à "
+    "retenir et difficile à deviner.",
+    count=MIN_PASSWORD_LENGTH,
+)
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value else value
 
 
 def _choices(labels: Mapping[str, str]) -> list[SelectChoice]:
@@ -76,31 +89,17 @@ class SignupForm(FlaskForm):
         _l("Adresse électronique"),
         validators=[
             DataRequired(),
-            Email(
-                check_deliverability=False,
-                message=_l(
-                    "Adresse électronique invalide : écrivez-la sous la forme "
-                    "nom@exemple.org."
-                ),
-            ),
+            Email(check_deliverability=False, message=EMAIL_INVALID),
             Length(max=254),
         ],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Mot de passe"),
-        description=_l("%(count)d caractères au moins.", count=MIN_PASSWORD_LENGTH),
+        description=PASSWORD_HINT,
         validators=[
             DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l(
-                    "Choisissez un mot de passe de %(low)d à %(high)d caractères.",
-                    low=MIN_PASSWORD_LENGTH,
-                    high=200,
-                ),
-            ),
+            PasswordRules(email_field="email", organisation_field="name"),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -126,7 +125,7 @@ class SignupForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Adresse électronique"),
-        validators=[DataRequired()],
+        validators=[DataRequired(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
@@ -135,3 +134,41 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Rester connecté sur cet appareil"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse électronique de votre compte"),
+        filters=[_strip],
+        validators=[
+            DataRequired(),
+            Email(check_deliverability=False, message=EMAIL_INVALID),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice, for the account given to the constructor."""
+
+    password = PasswordField(
+        _l("Nouveau mot de passe"),
+        description=PASSWORD_HINT,
+        validators=[DataRequired(), PasswordRules()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirmez le nouveau mot de passe"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", _l("Les deux mots de passe diffèrent.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # PasswordRules compares the password with these two.
+        self.account_email = user.email
+        self.organisation_name = user.organisation.name if user.organisation else None

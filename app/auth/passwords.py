@@ -18,7 +18,7 @@ MIN_NAME_LENGTH_CHECKED = 5
 
 
 class PasswordProblem(StrEnum):
-    """Why a new password is rejected."""
+    """Reason for rejecting a new password."""
 
     TOO_SHORT = "too_short"
     TOO_LONG = "too_long"
@@ -73,7 +73,7 @@ def find_password_problem(
     """Return the first rule that the password breaks, or None if it follows all.
 
     ``email`` and ``organisation_name`` belong to the account that the password
-    is for; a rule that needs one of them is skipped when it is None or empty.
+    is for. A rule that needs one of them is skipped when it is None or empty.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
         return PasswordProblem.TOO_SHORT

@@ -51,6 +51,7 @@ def organisations():
         )
         .outerjoin(members, members.c.organisation_id == Organisation.id)
         .outerjoin(submitted, submitted.c.organisation_id == Organisation.id)
+        .where(Organisation.anonymised_at.is_(None))
         .order_by(Organisation.name)
     )
     return render_template(

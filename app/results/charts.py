@@ -35,7 +35,7 @@ def theme_chart(result: DiagnosticResult, levels: list[Level]) -> dict[str, Any]
                 ]
             },
             text=[
-                f"{format_number(t.score)} · {t.level.name}"
+                f"{format_number(t.score)} · {_plotly_text(t.level.name)}"
                 if t.level
                 else "pas de niveau"
                 for t in themes
@@ -49,7 +49,7 @@ def theme_chart(result: DiagnosticResult, levels: list[Level]) -> dict[str, Any]
         figure.add_vline(
             x=float(level.min_score),
             line={"dash": "dot", "color": "#5b6b6b", "width": 1},
-            annotation={"text": html.escape(level.name), "font": {"size": 11}},
+            annotation={"text": _plotly_text(level.name), "font": {"size": 11}},
             annotation_position="top",
         )
     figure.update_layout(
@@ -69,9 +69,14 @@ def theme_chart(result: DiagnosticResult, levels: list[Level]) -> dict[str, Any]
     return figure.to_plotly_json()
 
 
+def _plotly_text(text: str) -> str:
+    # Plotly reads labels as a subset of HTML, in which it decodes &amp;, &lt;
+    # and &gt; but not &quot;, so quotes stay as they are.
+    return html.escape(text, quote=False)
+
+
 def _wrap(title: str, width: int = 24) -> str:
-    # Plotly reads tick labels as a subset of HTML: escape, then break lines.
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(title, width))
+    return "<br>".join(_plotly_text(line) for line in textwrap.wrap(title, width))
 
 
 def _colour(index: int, count: int) -> str:

@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from app.auth.forms import MIN_PASSWORD_LENGTH
+from app.auth.forms import PASSWORD_HINT
+from app.auth.passwords import PasswordRules
 from app.models import Role
 
 ROLE_LABELS = {
@@ -41,19 +42,8 @@ class JoinForm(FlaskForm):
     )
     password = PasswordField(
         _l("Mot de passe"),
-        description=_l("%(count)d caractères au moins.", count=MIN_PASSWORD_LENGTH),
-        validators=[
-            DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l(
-                    "Choisissez un mot de passe de %(low)d à %(high)d caractères.",
-                    low=MIN_PASSWORD_LENGTH,
-                    high=200,
-                ),
-            ),
-        ],
+        description=PASSWORD_HINT,
+        validators=[DataRequired(), PasswordRules(email_field="email")],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

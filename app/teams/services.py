@@ -3,9 +3,7 @@
 An organisation always keeps at least one pilot: no change may remove the last.
 """
 
-import hashlib
 import logging
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -15,6 +13,7 @@ from app.auth.services import EmailTaken, find_user, normalize_email
 from app.extensions import db
 from app.models import Invitation, Organisation, Role, User
 from app.models.base import utcnow
+from app.tokens import new_token, token_digest
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +34,6 @@ class InvitationUnusable(TeamError):
 
 class AlreadyMember(TeamError):
     """The person already belongs to an organisation."""
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def members_of(organisation: Organisation) -> list[User]:
@@ -72,7 +67,7 @@ def create_invitation(
 
     The token is returned once and never stored: only its digest is.
     """
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     invitation = Invitation(
         organisation_id=inviter.organisation_id,
         role=role,

@@ -168,6 +168,7 @@ def accept(token: str):
     if invitation is None:
         return render_template("teams/invitation_unusable.html"), 404
     form = JoinForm()
+    form.organisation_name = invitation.organisation.name
     if current_user.is_authenticated:
         form = ConfirmForm()
 

@@ -6,7 +6,8 @@ from flask_login import login_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from app.auth.services import authenticate
+from app.auth.limits import LimitReached
+from app.auth.services import sign_in
 
 EMAIL_FIELD = "reauth-email"
 PASSWORD_FIELD = "reauth-password"
@@ -26,7 +27,18 @@ def sign_in_again():
     except (ValidationError, CSRFError):
         return _page(_("La page a expiré : saisissez à nouveau vos identifiants.")), 401
 
-    user = authenticate(request.form[EMAIL_FIELD], request.form.get(PASSWORD_FIELD, ""))
+    try:
+        user = sign_in(
+            request.form[EMAIL_FIELD],
+            request.form.get(PASSWORD_FIELD, ""),
+            request.remote_addr,
+        )
+    except LimitReached as blocked:
+        message = _(
+            "Trop de tentatives de connexion : réessayez dans %(minutes)d min.",
+            minutes=blocked.minutes,
+        )
+        return _page(message), 429
     if user is None:
         return _page(_("Adresse ou mot de passe incorrect.")), 401
     login_user(user)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.diagnostics.services import save_step, start_diagnostic
 from app.extensions import db
 from app.models import AuditEvent, Invitation, PlatformRole, Role, User
-from app.teams.services import token_digest
+from app.tokens import token_digest
 from questionnaires import Question, QuestionType
 
 # Every test client sends its requests from this documentation address
