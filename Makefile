@@ -14,8 +14,12 @@ run: $(VENV)/.installed
 	$(BIN)/autodiag demo load
 	$(BIN)/autodiag run --host $(HOST) --port $(PORT)
 
+# The suite runs on SQLite, then again on PostgreSQL when
+# AUTODIAG_TEST_POSTGRES_URL is set to a server's URL, as tests/conftest.py
+# describes.
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	AUTODIAG_TEST_POSTGRES_URL= $(BIN)/pytest
+	if [ -n "$$AUTODIAG_TEST_POSTGRES_URL" ]; then $(BIN)/pytest; fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

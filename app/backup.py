@@ -15,6 +15,10 @@ from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
 
+# Seconds pg_dump or pg_restore may run; pg_restore waits without limit for
+# locks that another connection holds.
+TOOL_TIMEOUT = 600
+
 
 class BackupError(RuntimeError):
     """A backup or restore that could not be done, with the reason."""
@@ -86,8 +90,18 @@ def _run_postgres_tool(name: str, *arguments: str) -> None:
     program = shutil.which(name)
     if program is None:
         raise BackupError(f"{name} not found: install the PostgreSQL client tools")
-    completed = subprocess.run(
-        [program, *arguments], capture_output=True, text=True, check=False
-    )
+    try:
+        completed = subprocess.run(
+            [program, *arguments],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=TOOL_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise BackupError(
+            f"{name} timed out after {TOOL_TIMEOUT} s: another connection may hold "
+            "locks on the database; stop the app's workers and try again"
+        ) from None
     if completed.returncode != 0:
         raise BackupError(f"{name} failed: {completed.stderr.strip()}")

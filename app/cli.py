@@ -105,6 +105,9 @@ def backup_command(target: Path) -> None:
 @with_appcontext
 def restore_command(source: Path) -> None:
     """Replace the database's content with the backup SOURCE (stop the app first)."""
+    # Close this process's own connections: an open transaction would hold
+    # locks that pg_restore waits for.
+    db.session.remove()
     db.engine.dispose()
     try:
         restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], source)

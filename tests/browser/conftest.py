@@ -6,7 +6,6 @@ request to another host, so a test fails rather than reaching the network.
 
 import os
 import re
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -69,16 +68,14 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
-def live_server(tmp_path, migrated_database, monkeypatch) -> Iterator[str]:
-    """Serve the app on a copy of the migrated database and yield its base URL."""
+def live_server(tmp_path, make_database, monkeypatch) -> Iterator[str]:
+    """Serve the app on a fresh migrated database and yield its base URL."""
     monkeypatch.setenv("AUTODIAG_INSTANCE_PATH", str(tmp_path / "instance"))
-    database = tmp_path / "autodiag.sqlite3"
-    shutil.copy(migrated_database, database)
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": make_database(),
             # Pages must carry their CSRF tokens, as in production.
             "WTF_CSRF_ENABLED": True,
         }
