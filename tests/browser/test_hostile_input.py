@@ -77,7 +77,7 @@ FAILED_LOGIN = f"connexion {HOSTILE}"
 
 # Attribute codes of the second organisation. They fit the column lengths
 # (legal form and sector 40, size band 10), which PostgreSQL enforces.
-ATTRIBUTE_ORGANISATION = f"Attributs {HOSTILE}"
+ATTRIBUTE_ORGANISATION = f"Attributs {ORGANISATION}"[:200]
 ODD_LEGAL_FORM = PAYLOADS[1]
 ODD_SECTOR = "<b>gras</b>" + PAYLOADS[2]
 ODD_SIZE_BAND = "{{7*7}}"
