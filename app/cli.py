@@ -180,6 +180,6 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)
-    # Flask-Migrate's "db" group holds the other database commands.
+    # Flask-Migrate's "db" group contains the other database commands.
     migrate_group.add_command(backup_command)
     migrate_group.add_command(restore_command)

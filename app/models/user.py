@@ -10,7 +10,7 @@ from app.models.base import Base, UTCDateTime, new_public_id, utcnow
 
 
 class Role(StrEnum):
-    """What a member may do in an organisation."""
+    """Role of a member in an organisation."""
 
     PILOT = "pilot"  # manages members, submits diagnostics
     CONTRIBUTOR = "contributor"  # fills diagnostics and comments
@@ -18,7 +18,7 @@ class Role(StrEnum):
 
 
 class PlatformRole(StrEnum):
-    """What a person working for the platform, not for an organisation, may do."""
+    """Role of a person who works for the platform, not for an organisation."""
 
     STAFF = "staff"  # regional chamber staff: support and statistics
     REVIEWER = "reviewer"  # label working group
